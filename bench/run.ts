@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: runs every benchmark section and writes `bench/results.json`.
+ * A section that fails is recorded with its error instead of stopping the rest.
+ * Usage: `npm run bench [-- section ...]`.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+
+type Section = () => Promise<Record<string, unknown>>;
+
+const SECTIONS: Record<string, () => Promise<Section>> = {
+  coldStart: async () => (await import('./cold-start')).run,
+  runtimeStart: async () => (await import('./runtime-start')).run,
+  media: async () => (await import('./media')).run,
+  face: async () => (await import('./face')).run,
+  kyc: async () => (await import('./kyc')).run,
+  orders: async () => (await import('./orders')).run,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS);
+  const results: Record<string, unknown> = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
+  for (const name of names) {
+    const load = SECTIONS[name];
+    if (!load) throw new Error(`Unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
+    const started = performance.now();
+    try {
+      results[name] = await (await load())();
+    } catch (error) {
+      results[name] = { error: error instanceof Error ? error.message : String(error) };
+    }
+    console.log(`${name} (${Math.round(performance.now() - started)} ms):`, JSON.stringify(results[name]));
+  }
+  const out = resolve(__dirname, '..', '..', 'bench', 'results.json');
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`wrote ${out}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

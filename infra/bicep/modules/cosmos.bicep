@@ -1,0 +1,55 @@
+// Serverless Cosmos DB (NoSQL) with the containers of shared/platform/cosmos-containers.ts.
+param name string
+param location string
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: name
+  location: location
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    disableLocalAuth: true // Entra ID only
+    locations: [{ locationName: location, failoverPriority: 0 }]
+    capabilities: [{ name: 'EnableServerless' }]
+    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15' = {
+  parent: account
+  name: 'vouch'
+  properties: { resource: { id: 'vouch' } }
+}
+
+var containers = [
+  { id: 'settings', pk: '/id', ttl: -1 }
+  { id: 'tenants', pk: '/tenantId', ttl: -1 }
+  { id: 'verifications', pk: '/tenantId', ttl: -1 }
+  { id: 'idempotency', pk: '/tenantId', ttl: 86400 }
+  { id: 'merchants', pk: '/tenantId', ttl: -1 }
+  { id: 'traders', pk: '/tenantId', ttl: -1 }
+  { id: 'requisites', pk: '/tenantId', ttl: -1 }
+  { id: 'orders', pk: '/tenantId', ttl: -1 }
+  { id: 'ledger', pk: '/tenantId', ttl: -1 }
+  { id: 'balances', pk: '/tenantId', ttl: -1 }
+  { id: 'reference-data', pk: '/tenantId', ttl: -1 }
+  { id: 'audit', pk: '/tenantId', ttl: -1 }
+  { id: 'webhooks', pk: '/tenantId', ttl: 2592000 }
+  { id: 'erasures', pk: '/tenantId', ttl: -1 }
+]
+
+resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for c in containers: {
+  parent: database
+  name: c.id
+  properties: {
+    resource: {
+      id: c.id
+      partitionKey: { paths: [c.pk], kind: 'Hash' }
+      defaultTtl: c.ttl
+    }
+  }
+}]
+
+output accountName string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name

@@ -1,0 +1,97 @@
+/**
+ * The Durable Functions extension of the local runtime: orchestrations replayed
+ * through the real durable-functions SDK, history in Azurite tables, and the
+ * durable client's HTTP API on the host's server.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostContext, RuntimeExtension } from '../types';
+import { durableApiPrefix, durableClientBinding } from './binding';
+import { DurableEngine } from './engine';
+import { durableHttpHandler } from './http-api';
+import { DurableStore } from './store';
+
+export interface DurableExtensionOptions {
+  /** Work-items poll interval when idle, ms (new work is picked up at once). Default 250. */
+  pollIntervalMs?: number;
+  /** Activities this host runs at once. Default 10. */
+  maxConcurrentActivities?: number;
+  /**
+   * Task hub name; default: setting `AzureFunctionsJobHost__extensions__durableTask__hubName`, else host.json
+   * `extensions.durableTask.hubName` (with `%SETTING%` resolved), else `TestHubName`.
+   */
+  hubName?: string;
+  /** Where host.json is; default `<cwd>/host.json`. */
+  hostJsonPath?: string;
+  /** Timers further away are split into segments (.NET TimeSpan text). Default `6.00:00:00` (Azure Storage's limit). */
+  maximumShortTimerDuration?: string;
+  /** Segment length of split timers (.NET TimeSpan text). Default `3.00:00:00`. */
+  longRunningTimerIntervalDuration?: string;
+}
+
+/** Parses .NET TimeSpan text `[d.]hh:mm:ss[.fff]` to milliseconds. */
+export function timeSpanMs(text: string): number {
+  const match = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) throw new Error(`"${text}" is not a TimeSpan (d.hh:mm:ss)`);
+  const [, d = '0', h = '0', m = '0', s = '0', f = '0'] = match;
+  return ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 + Number(s) * 1000 + Number(`0.${f}`) * 1000;
+}
+
+function hubNameFromHostJson(host: HostContext, path: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined; // no host.json: the default hub
+  }
+  const hub = (parsed as { extensions?: { durableTask?: { hubName?: unknown } } }).extensions?.durableTask?.hubName;
+  return typeof hub === 'string' ? host.resolveSetting(hub) : undefined;
+}
+
+export function durableExtension(options: DurableExtensionOptions = {}): RuntimeExtension {
+  let engine: DurableEngine | undefined;
+  return {
+    name: 'durable',
+    async start(host: HostContext): Promise<void> {
+      // App settings override host.json as on Azure (`AzureFunctionsJobHost__<path>`).
+      const hubName = options.hubName
+        ?? host.settings['AzureFunctionsJobHost__extensions__durableTask__hubName']
+        ?? hubNameFromHostJson(host, options.hostJsonPath ?? join(process.cwd(), 'host.json'))
+        ?? 'TestHubName';
+      const store = new DurableStore(host.storageConnectionString, hubName);
+      await store.init();
+      for (const fn of host.functionsWithTrigger('entityTrigger')) {
+        host.log.error(`durable entity ${fn.name} is registered, but entities are not supported by the local durable runtime`);
+      }
+      // The client rewrites webhook origins to localhost:7071 unless WEBSITE_HOSTNAME names a real host.
+      if (!process.env['WEBSITE_HOSTNAME'] || process.env['WEBSITE_HOSTNAME'].includes('0.0.0.0')) {
+        process.env['WEBSITE_HOSTNAME'] = new URL(host.origin).host;
+      }
+      const binding = durableClientBinding(host.origin, hubName);
+      host.addInputBindingProvider('durableClient', () => binding);
+      host.addInputBindingProvider('orchestrationClient', () => binding);
+
+      const maximumShortTimerDuration = options.maximumShortTimerDuration ?? '6.00:00:00';
+      const longRunningTimerIntervalDuration = options.longRunningTimerIntervalDuration ?? '3.00:00:00';
+      const started = new DurableEngine(store, host.invoker, host.log, {
+        pollIntervalMs: options.pollIntervalMs ?? 250,
+        maxConcurrentActivities: options.maxConcurrentActivities ?? 10,
+        limits: { maximumShortTimerMs: timeSpanMs(maximumShortTimerDuration), longRunningTimerIntervalMs: timeSpanMs(longRunningTimerIntervalDuration) },
+        timerDurations: { maximumShortTimerDuration, longRunningTimerIntervalDuration },
+      });
+      const orchestrators = (): Set<string> => new Set(host.functionsWithTrigger('orchestrationTrigger').map((f) => f.name));
+      host.addHttpHandler(durableApiPrefix, durableHttpHandler({
+        store, binding, orchestratorExists: (name) => orchestrators().has(name), onWork: () => started.kick(),
+      }));
+      engine = started;
+      started.start();
+      host.log.info(`durable: task hub ${hubName} (tables ${Object.values(store.tableNames).join(', ')})`);
+    },
+    async stop(): Promise<void> {
+      await engine?.stop();
+      engine = undefined;
+    },
+  };
+}
+
+export { durableClientBinding, type DurableClientBinding } from './binding';

@@ -1,0 +1,214 @@
+/**
+ * Durable state in Azurite tables, so an orchestration survives a host crash.
+ * Three tables per task hub (named like the Azure Storage provider's):
+ * `<hub>Instances` (one row per instance: status + engine bookkeeping; the
+ * commit point, updated with an ETag condition), `<hub>History` (one row per
+ * episode), `<hub>WorkItems` (pending events, timers and activities, partitioned
+ * by instance so "record result + delete activity" is one transaction).
+ */
+import { TableClient, odata, type TableEntity } from '@azure/data-tables';
+import type { HistoryEvent } from './history';
+import type { InstanceRecord } from './state';
+
+/** A pending unit of work; `executionId` scopes completions and timers to one execution. */
+export type WorkItem =
+  | { kind: 'event'; id: string; instanceId: string; executionId?: string; visibleAt: string; order: string; event: HistoryEvent }
+  | {
+      kind: 'activity'; id: string; instanceId: string; executionId: string; visibleAt: string; order: string;
+      taskId: number; name: string; input: unknown;
+    };
+
+/** Azure table string properties hold 32K UTF-16 chars; large JSON is spread over several. */
+const chunkChars = 30_000;
+const maxChunks = 30;
+
+function encode(value: unknown): Record<string, string | number> {
+  const text = JSON.stringify(value);
+  const count = Math.max(1, Math.ceil(text.length / chunkChars));
+  if (count > maxChunks) throw new Error(`durable state of ${text.length} chars exceeds the local store's limit`);
+  const props: Record<string, string | number> = { chunks: count };
+  for (let i = 0; i < count; i++) props[`c${i}`] = text.slice(i * chunkChars, (i + 1) * chunkChars);
+  return props;
+}
+
+function decode<T>(entity: Record<string, unknown>): T {
+  const count = Number(entity['chunks'] ?? 0);
+  let text = '';
+  for (let i = 0; i < count; i++) text += String(entity[`c${i}`] ?? '');
+  return JSON.parse(text) as T;
+}
+
+function statusCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'statusCode' in error ? Number(error.statusCode) : undefined;
+}
+
+async function ignoreNotFound(op: Promise<unknown>): Promise<void> {
+  try {
+    await op;
+  } catch (error) {
+    if (statusCode(error) !== 404) throw error;
+  }
+}
+
+/** Table names must be alphanumeric and start with a letter. */
+export function tableNamesFor(hubName: string): { instances: string; history: string; workItems: string } {
+  const base = hubName.replace(/[^A-Za-z0-9]/g, '');
+  if (!/^[A-Za-z]/.test(base) || base.length < 3 || base.length > 45) {
+    throw new Error(`task hub name "${hubName}" must be 3-45 letters/digits starting with a letter`);
+  }
+  return { instances: `${base}Instances`, history: `${base}History`, workItems: `${base}WorkItems` };
+}
+
+export class ConcurrencyError extends Error {
+  override name = 'ConcurrencyError';
+}
+
+export class DurableStore {
+  readonly tableNames: ReturnType<typeof tableNamesFor>;
+  private readonly instances: TableClient;
+  private readonly history: TableClient;
+  private readonly workItems: TableClient;
+
+  constructor(connectionString: string, hubName: string) {
+    this.tableNames = tableNamesFor(hubName);
+    const options = { allowInsecureConnection: true };
+    this.instances = TableClient.fromConnectionString(connectionString, this.tableNames.instances, options);
+    this.history = TableClient.fromConnectionString(connectionString, this.tableNames.history, options);
+    this.workItems = TableClient.fromConnectionString(connectionString, this.tableNames.workItems, options);
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.instances.createTable(), this.history.createTable(), this.workItems.createTable()]);
+  }
+
+  // ── instances ────────────────────────────────────────────────────────────
+  private instanceEntity(record: InstanceRecord): TableEntity<Record<string, unknown>> {
+    return {
+      partitionKey: record.instanceId, rowKey: '', name: record.name, status: record.status,
+      createdTime: record.createdTime, lastUpdatedTime: record.lastUpdatedTime, ...encode(record),
+    };
+  }
+
+  async getInstance(instanceId: string): Promise<{ record: InstanceRecord; etag: string } | undefined> {
+    try {
+      const entity = await this.instances.getEntity<Record<string, unknown>>(instanceId, '');
+      return { record: decode<InstanceRecord>(entity), etag: entity.etag };
+    } catch (error) {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Creates the row; false when the instance already exists. */
+  async createInstance(record: InstanceRecord): Promise<boolean> {
+    try {
+      await this.instances.createEntity(this.instanceEntity(record));
+      return true;
+    } catch (error) {
+      if (statusCode(error) === 409) return false;
+      throw error;
+    }
+  }
+
+  /** Replaces the row only if nobody changed it since `etag` was read. */
+  async replaceInstance(record: InstanceRecord, etag: string): Promise<void> {
+    try {
+      await this.instances.updateEntity(this.instanceEntity(record), 'Replace', { etag });
+    } catch (error) {
+      if (statusCode(error) === 412 || statusCode(error) === 404) {
+        throw new ConcurrencyError(`instance ${record.instanceId} changed concurrently`);
+      }
+      throw error;
+    }
+  }
+
+  async listInstances(): Promise<InstanceRecord[]> {
+    const records: InstanceRecord[] = [];
+    for await (const entity of this.instances.listEntities<Record<string, unknown>>()) records.push(decode(entity));
+    return records;
+  }
+
+  /** Deletes an instance with its history and pending work. */
+  async purgeInstance(instanceId: string): Promise<void> {
+    const filter = { queryOptions: { filter: odata`PartitionKey eq ${instanceId}` } };
+    for (const table of [this.history, this.workItems]) {
+      for await (const entity of table.listEntities(filter)) {
+        await ignoreNotFound(table.deleteEntity(entity.partitionKey ?? '', entity.rowKey ?? ''));
+      }
+    }
+    await ignoreNotFound(this.instances.deleteEntity(instanceId, ''));
+  }
+
+  // ── history ──────────────────────────────────────────────────────────────
+  private static historyKey(executionId: string, episode: number): string {
+    return `${executionId}-${String(episode).padStart(8, '0')}`;
+  }
+
+  /** Idempotent: a re-run of an uncommitted episode overwrites its row. */
+  async writeEpisode(instanceId: string, executionId: string, episode: number, events: HistoryEvent[]): Promise<void> {
+    await this.history.upsertEntity(
+      { partitionKey: instanceId, rowKey: DurableStore.historyKey(executionId, episode), ...encode(events) },
+      'Replace',
+    );
+  }
+
+  /** Events of the first `episodes` committed episodes, in order. */
+  async readHistory(instanceId: string, executionId: string, episodes: number): Promise<HistoryEvent[]> {
+    const rows: { key: string; events: HistoryEvent[] }[] = [];
+    const filter = odata`PartitionKey eq ${instanceId} and RowKey ge ${`${executionId}-`} and RowKey lt ${`${executionId}.`}`;
+    for await (const entity of this.history.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      rows.push({ key: entity.rowKey ?? '', events: decode<HistoryEvent[]>(entity) });
+    }
+    const committed = new Set(Array.from({ length: episodes }, (_, i) => DurableStore.historyKey(executionId, i)));
+    return rows
+      .filter((row) => committed.has(row.key))
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .flatMap((row) => row.events);
+  }
+
+  // ── work items ───────────────────────────────────────────────────────────
+  private workEntity(item: WorkItem): TableEntity<Record<string, unknown>> {
+    return { partitionKey: item.instanceId, rowKey: item.id, kind: item.kind, visibleAt: item.visibleAt, order: item.order, ...encode(item) };
+  }
+
+  /** Upsert: work ids are deterministic, so writing the same work twice is harmless. */
+  async putWorkItem(item: WorkItem): Promise<void> {
+    await this.workItems.upsertEntity(this.workEntity(item), 'Replace');
+  }
+
+  async deleteWorkItem(instanceId: string, id: string): Promise<void> {
+    await ignoreNotFound(this.workItems.deleteEntity(instanceId, id));
+  }
+
+  /** Records an activity's outcome and retires the activity in one transaction. */
+  async completeActivity(activity: WorkItem, outcome: WorkItem): Promise<void> {
+    try {
+      await this.workItems.submitTransaction([
+        ['upsert', this.workEntity(outcome), 'Replace'],
+        ['delete', { partitionKey: activity.instanceId, rowKey: activity.id }],
+      ]);
+    } catch (error) {
+      if (statusCode(error) !== 404) throw error;
+      await this.putWorkItem(outcome); // the activity row was already gone
+    }
+  }
+
+  /** Work whose time has come, in delivery order. */
+  async listDueWorkItems(now: Date): Promise<WorkItem[]> {
+    const filter = odata`visibleAt le ${now.toISOString()}`;
+    const items: WorkItem[] = [];
+    for await (const entity of this.workItems.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      items.push(decode<WorkItem>(entity));
+    }
+    return items.sort((a, b) => a.order.localeCompare(b.order));
+  }
+
+  async listWorkItems(instanceId: string): Promise<WorkItem[]> {
+    const filter = odata`PartitionKey eq ${instanceId}`;
+    const items: WorkItem[] = [];
+    for await (const entity of this.workItems.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      items.push(decode<WorkItem>(entity));
+    }
+    return items;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The Service Bus trigger for the local runtime: one QueueListener per `serviceBusTrigger` function,
+ * all on one LocalBroker over the host's Azurite. Topic subscriptions and sessions are not emulated.
+ */
+import type { HostContext, RegisteredFunction, RuntimeExtension } from '../types';
+import { listenerSettings, readServiceBusSection, type ListenerSettings, type ServiceBusHostSection } from './host-options';
+import { LocalBroker, type LocalBrokerOptions } from './local-broker';
+import { QueueListener } from './queue-listener';
+
+export interface ServiceBusExtensionOptions {
+  /** host.json `extensions.serviceBus`; default: read from `<appDir>/host.json`. */
+  hostOptions?: ServiceBusHostSection;
+  /** Folder whose host.json is read when `hostOptions` is absent; default `process.cwd()`. */
+  appDir?: string;
+  /** Queue properties (maxDeliveryCount, lockDurationMs, per-queue overrides) and the storage prefix. */
+  broker?: LocalBrokerOptions;
+  /** Wait before polling an empty queue again, in ms; default 200. */
+  idlePollMs?: number;
+}
+
+export const SERVICE_BUS_TRIGGER = 'serviceBusTrigger';
+
+export function serviceBusExtension(options: ServiceBusExtensionOptions = {}): RuntimeExtension {
+  let listeners: QueueListener[] = [];
+  return {
+    name: 'serviceBus',
+    async start(host: HostContext): Promise<void> {
+      const functions = host.functionsWithTrigger(SERVICE_BUS_TRIGGER);
+      if (functions.length === 0) return;
+      if (!host.storageConnectionString) {
+        throw new Error('Service Bus triggers run on the local broker, which needs AzureWebJobsStorage (Azurite)');
+      }
+      const settings = listenerSettings(options.hostOptions ?? readServiceBusSection(options.appDir ?? process.cwd()));
+      const broker = new LocalBroker(host.storageConnectionString, options.broker);
+      listeners = functions.flatMap((fn) => listenerFor(host, fn, broker, settings, options.idlePollMs ?? 200));
+      for (const listener of listeners) listener.start();
+    },
+    async stop(): Promise<void> {
+      const stopping = listeners;
+      listeners = [];
+      await Promise.all(stopping.map((listener) => listener.stop()));
+    },
+  };
+}
+
+function listenerFor(host: HostContext, fn: RegisteredFunction, broker: LocalBroker, settings: ListenerSettings, idlePollMs: number): QueueListener[] {
+  const { queueName, topicName, isSessionsEnabled, cardinality, autoCompleteMessages } = fn.trigger;
+  if (typeof queueName !== 'string' || queueName.length === 0) {
+    const what = typeof topicName === 'string' ? 'topic subscriptions are not emulated locally' : 'it has no queueName';
+    host.log.error(`Service Bus: function ${fn.name} is not listening: ${what}`);
+    return [];
+  }
+  const queue = host.resolveSetting(queueName);
+  if (isSessionsEnabled === true) host.log.info(`Service Bus: ${fn.name} uses sessions; locally messages are not grouped by session`);
+  const own = typeof autoCompleteMessages === 'boolean' ? { ...settings, autoCompleteMessages } : settings;
+  host.log.info(`Service Bus: ${fn.name} listening on queue "${queue}" (max ${own.maxConcurrentCalls} concurrent calls)`);
+  return [new QueueListener({ broker, invoker: host.invoker, log: host.log, functionName: fn.name, queue, batch: cardinality === 'many', settings: own, idlePollMs })];
+}

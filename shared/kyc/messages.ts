@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { outcomeSchema } from './decision';
+import { failureReasonSchema, reasonCodeSchema } from './reasons';
+import { callbackUrlSchema, subjectRefSchema, verificationMediaSchema } from './verification';
+
+/** Names a verification; the body of `frames` and `faces` messages. */
+export const verificationRefSchema = z.object({
+  tenantId: z.string().min(1),
+  verificationId: z.string().min(1),
+});
+export type VerificationRef = z.infer<typeof verificationRefSchema>;
+
+/** `frames` queue: extract frames from this verification's selfie video. */
+export const framesMessageSchema = verificationRefSchema;
+export type FramesMessage = z.infer<typeof framesMessageSchema>;
+
+/** `faces` queue: analyse this verification's document and selfie (photo or frames). */
+export const facesMessageSchema = verificationRefSchema;
+export type FacesMessage = z.infer<typeof facesMessageSchema>;
+
+/** Deterministic message ids: a repeated producer run yields the same id, which the broker drops. */
+export const messageIds = {
+  frames: (verificationId: string) => `${verificationId}:frames`,
+  faces: (verificationId: string) => `${verificationId}:faces`,
+  completed: (verificationId: string) => `${verificationId}:verification.completed`,
+};
+
+/**
+ * `${tenantId}/${verificationId}/manifest.json`: written by POST after every media blob
+ * committed. Its blob trigger is the pipeline's start: it fires once, after all media
+ * exist, so the fan-out never races an upload still in progress.
+ */
+export const uploadManifestSchema = z.object({
+  tenantId: z.string().min(1),
+  verificationId: z.string().min(1),
+  media: verificationMediaSchema,
+  requestFingerprint: z.string(),
+  subjectRef: subjectRefSchema.optional(),
+  callbackUrl: callbackUrlSchema.optional(),
+});
+export type UploadManifest = z.infer<typeof uploadManifestSchema>;
+
+/** `events` queue: a verification reached a terminal state (also the webhook payload's `data`). */
+export const verificationCompletedEventSchema = z.object({
+  type: z.literal('verification.completed'),
+  /** Deterministic: `${verificationId}:verification.completed`. */
+  id: z.string(),
+  tenantId: z.string(),
+  verificationId: z.string(),
+  subjectRef: subjectRefSchema.optional(),
+  status: z.enum(['approved', 'declined', 'review', 'failed']),
+  /** Decision outcome; absent when failed. */
+  outcome: outcomeSchema.optional(),
+  /** Decision reasons, or the failure reason alone. */
+  reasons: z.array(reasonCodeSchema),
+  failureReason: failureReasonSchema.optional(),
+  decidedAt: z.string(),
+});
+export type VerificationCompletedEvent = z.infer<typeof verificationCompletedEventSchema>;

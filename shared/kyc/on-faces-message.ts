@@ -1,0 +1,64 @@
+import { failVerification, publishCompletion } from './completion';
+import { decide } from './decision';
+import { parseEvidence } from './evidence-schema';
+import { mediaFailureReason } from './media-failure';
+import { facesMessageSchema } from './messages';
+import type { PipelineDeps, SelfieImages } from './pipeline-ports';
+import { applyStatusChange, isTerminal, type VerificationRecord } from './verification';
+
+export type FacesResult =
+  | { action: 'ignored'; why: 'no-record' }
+  | { action: 'already-done'; status: VerificationRecord['status'] }
+  | { action: 'decided'; status: VerificationRecord['status'] }
+  | { action: 'failed'; reason: 'UNREADABLE_MEDIA' | 'VIDEO_TOO_LONG' };
+
+/** Loads and normalises the document and the selfie (photo, or the extracted frames). */
+async function loadImages(record: VerificationRecord, deps: PipelineDeps): Promise<{ document: Buffer; selfie: SelfieImages }> {
+  const media = record.media;
+  if (!media) throw new Error(`Verification ${record.id} has no media`);
+  const load = async (name: string) => deps.normaliseImage(await deps.blobs.download(name));
+  const document = await load(media.document.blobName);
+  if (media.selfie.kind === 'photo') return { document, selfie: { kind: 'photo', image: await load(media.selfie.blobName) } };
+  // The `faces` message is only sent after the frames are listed; without them this run is early or broken: retry.
+  if (!record.frames?.length) throw new Error(`Verification ${record.id} has no extracted frames yet`);
+  const frames = await Promise.all(record.frames.map(load));
+  return { document, selfie: { kind: 'video', frames } };
+}
+
+/**
+ * `faces` queue: normalise, analyse, decide, store the decision under the record's ETag,
+ * announce it. Already done when the record is final: then only the (deterministic)
+ * announcements are re-sent, covering a crash between the write and the send. Two runs
+ * racing: the first final state written wins, the second re-announces it.
+ */
+export async function onFacesMessage(message: unknown, deps: PipelineDeps): Promise<FacesResult> {
+  const ref = facesMessageSchema.parse(message);
+  const { tenantId, verificationId } = ref;
+  const current = await deps.verifications.get(tenantId, verificationId);
+  if (!current) return { action: 'ignored', why: 'no-record' };
+  if (isTerminal(current.status)) {
+    await publishCompletion(current, deps);
+    return { action: 'already-done', status: current.status };
+  }
+
+  const { record: started } = await deps.verifications.update(tenantId, verificationId, (r) =>
+    isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'processing', step: 'faces' }, deps.clock.now()).record,
+  );
+  let images: { document: Buffer; selfie: SelfieImages };
+  try {
+    images = await loadImages(started, deps);
+  } catch (e) {
+    const reason = mediaFailureReason(e);
+    if (!reason) throw e;
+    await failVerification(ref, reason, deps);
+    return { action: 'failed', reason };
+  }
+  const evidence = parseEvidence(await deps.collectEvidence(images));
+  const decision = decide(evidence, deps.settings);
+
+  const { record } = await deps.verifications.update(tenantId, verificationId, (r) =>
+    isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'decided', decision }, deps.clock.now()).record,
+  );
+  await publishCompletion(record, deps);
+  return { action: 'decided', status: record.status };
+}

@@ -1,0 +1,44 @@
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { MessageSender } from '../platform/messaging';
+import type { WebhookEvent } from '../webhooks';
+import type { BlobStore } from './blob-store';
+import type { Evidence } from './evidence';
+import type { KycSettings } from './kyc-settings';
+import type { VerificationStore } from './verification-store';
+
+/** Extracts evenly spaced JPEG frames from a video file; throws `MediaError` for unusable video. */
+export type FrameExtractor = (
+  videoPath: string,
+  options: { count: number; timeoutMs: number; maxDurationS: number },
+) => Promise<Buffer[]>;
+
+/** Normalises any accepted image into the JPEG the face providers take; throws `MediaError` when undecodable. */
+export type ImageNormaliser = (image: Buffer) => Promise<Buffer>;
+
+/** The selfie as the faces step hands it on: one normalised photo, or normalised frames. */
+export type SelfieImages = { kind: 'photo'; image: Buffer } | { kind: 'video'; frames: Buffer[] };
+
+/** Face analysis of normalised images into `Evidence` (`shared/face` `buildEvidence` with a provider). */
+export type EvidenceCollector = (input: { document: Buffer; selfie: SelfieImages }) => Promise<Evidence>;
+
+/** Queues the signed `verification.completed` webhook to a verification's `callbackUrl`; idempotent by `event.id`. */
+export type CompletionWebhook = (input: { tenantId: string; callbackUrl: string; event: WebhookEvent }) => Promise<void>;
+
+/** Everything the pipeline steps use, passed by the trigger handlers. */
+export interface PipelineDeps {
+  verifications: VerificationStore;
+  /** The `kyc-media` container. */
+  blobs: BlobStore;
+  sender: MessageSender;
+  settings: KycSettings;
+  clock: Clock;
+  logger?: Logger;
+  extractFrames: FrameExtractor;
+  normaliseImage: ImageNormaliser;
+  collectEvidence: EvidenceCollector;
+  /** Omit to send no webhooks (the `events` message is still sent). */
+  webhook?: CompletionWebhook;
+  /** Where a video is downloaded for ffmpeg; the OS temp dir by default. */
+  tempDir?: string;
+}

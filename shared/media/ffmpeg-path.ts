@@ -1,0 +1,95 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { DomainError } from '../errors';
+
+/** Where the ffmpeg binary came from, in the order they are tried. */
+export type FfmpegSource = 'FFMPEG_PATH' | 'ffmpeg-static' | '@ffmpeg-installer/ffmpeg' | 'PATH';
+
+export interface ResolvedFfmpeg {
+  /** Absolute path (or, for PATH, the path found on PATH) of an executable ffmpeg. */
+  path: string;
+  source: FfmpegSource;
+}
+
+let cached: ResolvedFfmpeg | undefined;
+
+/**
+ * Finds ffmpeg once per process: `FFMPEG_PATH`, then the optional `ffmpeg-static`
+ * package (present on builds that ran its download), then `@ffmpeg-installer/ffmpeg`
+ * (binary shipped inside the npm package), then `ffmpeg` on PATH. A deployment
+ * without any of them is an operator error, not the client's: it throws an
+ * internal (non-exposed) `ffmpeg-unavailable` error.
+ */
+export function resolveFfmpeg(): ResolvedFfmpeg {
+  cached ??= findFfmpeg();
+  return cached;
+}
+
+/** Forgets the cached resolution (tests that change `FFMPEG_PATH`). */
+export function resetFfmpegResolution(): void {
+  cached = undefined;
+}
+
+function findFfmpeg(): ResolvedFfmpeg {
+  const tried: string[] = [];
+  const fromEnv = process.env.FFMPEG_PATH;
+  if (fromEnv) {
+    // An explicit setting that points nowhere is a misconfiguration: say so instead of silently falling back.
+    if (isExecutable(fromEnv)) return { path: fromEnv, source: 'FFMPEG_PATH' };
+    throw unavailable(`FFMPEG_PATH is set to "${fromEnv}", which is not an executable file`);
+  }
+  tried.push('FFMPEG_PATH (unset)');
+
+  const fromStatic = packageBinary('ffmpeg-static', (m) => (typeof m === 'string' ? m : defaultExport(m)));
+  if (fromStatic && isExecutable(fromStatic)) return { path: fromStatic, source: 'ffmpeg-static' };
+  tried.push(`ffmpeg-static (${fromStatic ? `binary missing at ${fromStatic}` : 'not installed'})`);
+
+  const fromInstaller = packageBinary('@ffmpeg-installer/ffmpeg', (m) => pathMember(m));
+  if (fromInstaller && isExecutable(fromInstaller)) return { path: fromInstaller, source: '@ffmpeg-installer/ffmpeg' };
+  tried.push(`@ffmpeg-installer/ffmpeg (${fromInstaller ? `binary missing at ${fromInstaller}` : 'not installed'})`);
+
+  const onPath = findOnPath(process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
+  if (onPath) return { path: onPath, source: 'PATH' };
+  tried.push('ffmpeg on PATH (not found)');
+
+  throw unavailable(`ffmpeg not found; tried ${tried.join(', ')}`);
+}
+
+/** Requires an optional package; a missing package or one whose install script threw yields undefined. */
+function packageBinary(name: string, pick: (moduleValue: unknown) => string | undefined): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional dependency, must not fail at import
+    return pick(require(name) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+function defaultExport(m: unknown): string | undefined {
+  return typeof m === 'object' && m !== null && 'default' in m && typeof m.default === 'string' ? m.default : undefined;
+}
+
+function pathMember(m: unknown): string | undefined {
+  return typeof m === 'object' && m !== null && 'path' in m && typeof m.path === 'string' ? m.path : undefined;
+}
+
+function findOnPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, binary);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const unavailable = (message: string) => new DomainError('ffmpeg-unavailable', message, 500, {}, false);

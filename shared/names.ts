@@ -1,0 +1,53 @@
+/**
+ * Every function, queue, container and orchestration name, used both where a
+ * thing is registered and where it is called, so the two cannot drift apart.
+ * Bicep declares the same queues and containers (tests/unit/infra keeps them in step).
+ */
+
+/** Service Bus queues. */
+export const QUEUES = {
+  /** Video selfies waiting for frame extraction. */
+  frames: 'frames',
+  /** Images (and extracted frames) waiting for face work. */
+  faces: 'faces',
+  /** Orders waiting for assignment. */
+  orders: 'orders',
+  /** Signed webhook deliveries, retried with scheduled messages. */
+  webhooks: 'webhooks',
+  /** Domain events (`verification.completed`, `order.status_changed`). */
+  events: 'events',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Blob containers. */
+export const BLOB_CONTAINERS = {
+  /** KYC media under `{tenantId}/{verificationId}/`. */
+  kycMedia: 'kyc-media',
+  /** Payment receipts under `{tenantId}/{orderId}/`. */
+  receipts: 'receipts',
+} as const;
+
+/** Cosmos DB containers; all but `settings` are partitioned by `/tenantId`. */
+export const COSMOS_CONTAINERS = {
+  settings: 'settings',
+  tenants: 'tenants',
+  verifications: 'verifications',
+  idempotency: 'idempotency',
+  merchants: 'merchants',
+  traders: 'traders',
+  requisites: 'requisites',
+  orders: 'orders',
+  ledger: 'ledger',
+  balances: 'balances',
+  referenceData: 'reference-data',
+  audit: 'audit',
+  webhooks: 'webhooks',
+  erasures: 'erasures',
+} as const;
+export type CosmosContainerName = (typeof COSMOS_CONTAINERS)[keyof typeof COSMOS_CONTAINERS];
+
+/** App settings that bindings refer to by name (never literal values). */
+export const CONNECTIONS = {
+  storage: 'AzureWebJobsStorage',
+  serviceBus: 'ServiceBusConnection',
+} as const;

@@ -1,0 +1,313 @@
+/**
+ * Assigning an order to a requisite: the queue handler's (or orchestration
+ * activity's) one call. Steps, each safe to repeat:
+ *   1. already past `new`/`retrying`? nothing to do;  expired? expire it.
+ *   2. pay-out: make sure the store's funds are held.
+ *   3. fraud check once (result stored and audited on the order's history).
+ *   4. resume a claim left by a crashed attempt, else rank candidates
+ *      (priority, then least recently used) and for each: claim it on the order
+ *      (ETag), reserve its limits (ETag), write `assigned` with the fixed quote.
+ *   5. nothing fits: `retrying` with a backoff, or `failed` after MAX_ORDER_RETRIES.
+ * The claim is written before the reservation, so after a crash between the
+ * two the next attempt finds it and finishes the same reservation: the order is
+ * neither lost nor reserved twice.
+ */
+import { DomainError } from '../errors';
+import type { OrderDeps } from './deps';
+import { PLATFORM_TENANT, type OrderDoc, type RequisiteDoc, type ReservationDoc, type TraderDoc } from './documents';
+import { ensurePayoutHold } from './create-order';
+import { expireOrder } from './expiry';
+import { finalizeOrder } from './finalize';
+import { checkFraud } from './fraud';
+import { contentionPause, mutateItem } from './optimistic';
+import { concurrencyExhausted } from './cosmos-errors';
+import { getOrder, historyEntry, transitionOrder } from './order-transition';
+import { computeQuote } from './quote';
+import { releaseOtherReservations, releaseReservation, reserveRequisite, type ReserveResult } from './reservation';
+import { SYSTEM_ACTOR } from './schemas';
+import { rankCandidates, type Candidate } from './selection';
+import { nextStatus } from './transitions';
+import { retryDelaySeconds } from './settings';
+import { countVelocity } from './velocity';
+
+export type AssignOutcome = 'assigned' | 'retrying' | 'review' | 'failed' | 'expired' | 'unchanged';
+
+export interface AssignResult {
+  outcome: AssignOutcome;
+  order: OrderDoc;
+  /** When `retrying`: schedule the next attempt at this time. */
+  nextAttemptAt?: string;
+}
+
+const WAITING = ['new', 'retrying'];
+
+export async function assignOrder(deps: OrderDeps, tenantId: string, orderId: string): Promise<AssignResult> {
+  let order = await getOrder(deps, tenantId, orderId);
+  if (!WAITING.includes(order.status)) return { outcome: 'unchanged', order };
+  // A delivery before the scheduled retry time is a duplicate of the attempt that scheduled it.
+  if (order.status === 'retrying' && order.nextAttemptAt && deps.clock.now().toISOString() < order.nextAttemptAt) {
+    return { outcome: 'unchanged', order, nextAttemptAt: order.nextAttemptAt };
+  }
+  if (deps.clock.now().toISOString() >= order.expiresAt) {
+    const expired = await expireOrder(deps, tenantId, orderId);
+    return { outcome: expired.status === 'expired' ? 'expired' : 'unchanged', order: expired };
+  }
+  if (order.direction === 'payout') {
+    try {
+      order = await ensurePayoutHold(deps, order);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'insufficient-balance') {
+        return { outcome: 'failed', order: await getOrder(deps, tenantId, orderId) };
+      }
+      throw error;
+    }
+  }
+  order = await recordFraudCheck(deps, order);
+  const fraud = order.fraud;
+  if (fraud?.decision === 'DENY') {
+    return unlessOvertaken(deps, order, async () => {
+      await transitionOrder(deps, tenantId, orderId, 'fail', SYSTEM_ACTOR, () => ({ failureReason: 'fraud-denied' }));
+      return { outcome: 'failed', order: await finalizeOrder(deps, tenantId, orderId) };
+    });
+  }
+  if (fraud?.decision === 'REVIEW' && !order.history.some((h) => h.event === 'approve_review')) {
+    return unlessOvertaken(deps, order, async () => ({
+      outcome: 'review',
+      order: await transitionOrder(deps, tenantId, orderId, 'hold_for_review', SYSTEM_ACTOR),
+    }));
+  }
+  return (await assignToRequisite(deps, order)) ?? retryOrFail(deps, order);
+}
+
+/** Runs a step; if another worker (or a person) moved the order first, answers `unchanged` instead of 409. */
+async function unlessOvertaken(deps: OrderDeps, order: OrderDoc, step: () => Promise<AssignResult>): Promise<AssignResult> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'illegal-transition')) throw error;
+    return { outcome: 'unchanged', order: await getOrder(deps, order.tenantId, order.id) };
+  }
+}
+
+/** Runs the fraud check the first time only; the decision and reasons go on the order's history. */
+async function recordFraudCheck(deps: OrderDeps, order: OrderDoc): Promise<OrderDoc> {
+  if (order.fraud) return order;
+  const s = deps.settings;
+  const counts = await countVelocity(
+    deps.store,
+    { tenantId: order.tenantId, customerRef: order.customerRef, orderId: order.id, amountMinor: order.amountMinor },
+    deps.clock,
+    s.FRAUD_VELOCITY_WINDOW_MINUTES,
+    s.CONCURRENCY_MAX_ATTEMPTS,
+  );
+  const result = checkFraud(order, counts, s);
+  const at = deps.clock.now().toISOString();
+  deps.logger.info('order fraud check', { orderId: order.id, decision: result.decision, reasons: result.reasons });
+  const { doc } = await mutateItem<OrderDoc>(
+    deps.store.orders,
+    order.id,
+    order.tenantId,
+    (current) =>
+      current.fraud
+        ? null
+        : {
+            ...current,
+            fraud: { decision: result.decision, reasons: result.reasons, at },
+            history: [...current.history, historyEntry(deps, SYSTEM_ACTOR, 'fraud-check', { details: { ...result, ...counts } })],
+          },
+    s.CONCURRENCY_MAX_ATTEMPTS,
+  );
+  return doc;
+}
+
+async function findCandidates(deps: OrderDeps, order: OrderDoc): Promise<Candidate[]> {
+  const { resources } = await deps.store.requisites.items
+    .query<RequisiteDoc>(
+      {
+        query:
+          "SELECT * FROM c WHERE c.type = 'requisite' AND c.status = 'active' AND c.method = @method AND c.currency = @currency" +
+          ' AND c.minOrderMinor <= @amount AND c.maxOrderMinor >= @amount',
+        parameters: [
+          { name: '@method', value: order.method },
+          { name: '@currency', value: order.currency },
+          { name: '@amount', value: order.amountMinor },
+        ],
+      },
+      { partitionKey: PLATFORM_TENANT },
+    )
+    .fetchAll();
+  return rankCandidates(resources, await deps.reference.traders(), order, deps.clock.now());
+}
+
+/** Puts this requisite's claim on the order; answers the claim the order actually carries (maybe another attempt's). */
+async function claim(deps: OrderDeps, order: OrderDoc, candidate: Candidate): Promise<OrderDoc['claim'] | undefined> {
+  const { doc } = await mutateItem<OrderDoc>(
+    deps.store.orders,
+    order.id,
+    order.tenantId,
+    (current) => {
+      if (!WAITING.includes(current.status) || current.claim) return null;
+      const at = deps.clock.now().toISOString();
+      return { ...current, claim: { requisiteId: candidate.requisite.id, traderId: candidate.trader.id, at } };
+    },
+    deps.settings.CONCURRENCY_MAX_ATTEMPTS,
+  );
+  return WAITING.includes(doc.status) ? doc.claim : undefined;
+}
+
+async function dropClaim(deps: OrderDeps, order: OrderDoc, requisiteId: string): Promise<void> {
+  await mutateItem<OrderDoc>(
+    deps.store.orders,
+    order.id,
+    order.tenantId,
+    (current) => (current.claim?.requisiteId === requisiteId ? { ...current, claim: undefined } : null),
+    deps.settings.CONCURRENCY_MAX_ATTEMPTS,
+  );
+}
+
+/** Reservation attempts on one requisite before treating it as contended and trying the next. */
+const ATTEMPTS_PER_REQUISITE = 4;
+
+const isContention = (error: unknown) => error instanceof DomainError && error.code === 'concurrency-conflict';
+
+/**
+ * Tries the order's existing claim, then every candidate, best first. A
+ * requisite other workers are hammering is skipped for this pass (like SKIP
+ * LOCKED); passes repeat while something was skipped. Undefined: nothing fits.
+ */
+async function assignToRequisite(deps: OrderDeps, order: OrderDoc): Promise<AssignResult | undefined> {
+  const traders = await deps.reference.traders();
+  const rate = await deps.reference.exchangeRate(deps.settings.SETTLEMENT_CURRENCY, order.currency);
+  const passes = Math.max(1, Math.ceil(deps.settings.CONCURRENCY_MAX_ATTEMPTS / ATTEMPTS_PER_REQUISITE));
+  let pendingClaim = order.claim;
+  for (let pass = 0; pass < passes; pass += 1) {
+    const tried = new Set<string>();
+    let candidates: Candidate[] | undefined;
+    let contended = false;
+    for (;;) {
+      if (!pendingClaim) {
+        candidates ??= await findCandidates(deps, order);
+        const next = candidates.find((c) => !tried.has(c.requisite.id));
+        if (!next) break;
+        pendingClaim = await claim(deps, order, next);
+        if (!pendingClaim) return { outcome: 'unchanged', order: await getOrder(deps, order.tenantId, order.id) };
+      }
+      const { requisiteId, traderId } = pendingClaim;
+      tried.add(requisiteId);
+      const trader = traders.get(traderId);
+      let reserved: ReserveResult;
+      try {
+        reserved = await reserveRequisite(
+          deps.store,
+          { orderId: order.id, orderTenantId: order.tenantId, requisiteId, direction: order.direction, method: order.method, currency: order.currency, amountMinor: order.amountMinor },
+          deps.clock,
+          ATTEMPTS_PER_REQUISITE,
+        );
+      } catch (error) {
+        if (!isContention(error)) throw error;
+        contended = true;
+        reserved = { reserved: false, reason: 'contended' };
+      }
+      if (reserved.reserved && trader) {
+        return finishAssignment(deps, order, trader, reserved.requisite, reserved.reservation, rate);
+      }
+      deps.logger.info('order requisite skipped', { orderId: order.id, requisiteId, reason: reserved.reserved ? 'trader-missing' : reserved.reason });
+      if (reserved.reserved) await releaseReservation(deps.store, order.id, requisiteId, deps.clock, deps.settings.CONCURRENCY_MAX_ATTEMPTS);
+      await dropClaim(deps, order, requisiteId);
+      pendingClaim = undefined;
+    }
+    if (!contended) return undefined;
+    await contentionPause(pass + 2);
+  }
+  throw concurrencyExhausted(`requisites for order ${order.id}`);
+}
+
+async function finishAssignment(
+  deps: OrderDeps,
+  order: OrderDoc,
+  trader: TraderDoc,
+  requisite: RequisiteDoc,
+  reservation: ReservationDoc,
+  rate: { base: string; quote: string; rate: string },
+): Promise<AssignResult> {
+  const quote = computeQuote({
+    direction: order.direction,
+    amountMinor: order.amountMinor,
+    currency: order.currency,
+    storeCommission: { payinBps: order.storeCommissionBps, payoutBps: order.storeCommissionBps },
+    traderCommission: trader.commission,
+    rate,
+    settlementCurrency: deps.settings.SETTLEMENT_CURRENCY,
+  });
+  const now = deps.clock.now();
+  try {
+    const assigned = await transitionOrder(deps, order.tenantId, order.id, 'assign', SYSTEM_ACTOR, () => ({
+      claim: undefined,
+      nextAttemptAt: undefined,
+      assignment: {
+        requisiteId: requisite.id,
+        traderId: trader.id,
+        ...(trader.teamLeadId ? { teamLeadId: trader.teamLeadId } : {}),
+        bankId: requisite.bankId,
+        method: requisite.method,
+        displayNumber: requisite.displayNumber,
+        holderName: requisite.holderName,
+        assignedAt: now.toISOString(),
+      },
+      quote,
+      expiresAt: new Date(now.getTime() + deps.settings.ORDER_TIMEOUT_MINUTES * 60_000).toISOString(),
+    }), `reservation ${reservation.id}`);
+    // Racing workers may have reserved this order elsewhere too: give those back.
+    await releaseOtherReservations(deps.store, order.id, requisite.id, deps.clock, deps.settings.CONCURRENCY_MAX_ATTEMPTS);
+    return { outcome: 'assigned', order: assigned };
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'illegal-transition')) throw error;
+    const current = await getOrder(deps, order.tenantId, order.id);
+    // A concurrent attempt for the same order finished the same reservation first: nothing to undo.
+    if (current.assignment?.requisiteId === requisite.id) return { outcome: 'unchanged', order: current };
+    // Cancelled or expired while we reserved: give the volume back.
+    await releaseReservation(deps.store, order.id, requisite.id, deps.clock, deps.settings.CONCURRENCY_MAX_ATTEMPTS);
+    return { outcome: 'unchanged', order: await finalizeOrder(deps, order.tenantId, order.id) };
+  }
+}
+
+/**
+ * Counts a failed attempt: `retrying` with a backoff, or `failed` once
+ * MAX_ORDER_RETRIES is spent. Decided on the fresh read it writes, so two
+ * workers running the same attempt (a duplicated delivery) count it once.
+ */
+async function retryOrFail(deps: OrderDeps, order: OrderDoc): Promise<AssignResult> {
+  const s = deps.settings;
+  const now = deps.clock.now();
+  try {
+    const { doc } = await mutateItem<OrderDoc>(
+      deps.store.orders,
+      order.id,
+      order.tenantId,
+      (current) => {
+        if (current.status === 'retrying' && (current.nextAttemptAt ?? '') > now.toISOString()) return null;
+        const exhausted = current.retryCount + 1 > s.MAX_ORDER_RETRIES;
+        const step = exhausted ? 'fail' : 'retry';
+        const to = nextStatus(current, step, SYSTEM_ACTOR);
+        const nextAttemptAt = new Date(now.getTime() + retryDelaySeconds(current.retryCount, s) * 1000).toISOString();
+        const entry = historyEntry(deps, SYSTEM_ACTOR, step, { from: current.status, to, reason: 'no-requisite-available' });
+        return {
+          ...current,
+          status: to,
+          retryCount: exhausted ? current.retryCount : current.retryCount + 1,
+          nextAttemptAt: exhausted ? undefined : nextAttemptAt,
+          failureReason: 'no-requisite-available',
+          updatedAt: now.toISOString(),
+          history: [...current.history, entry],
+        };
+      },
+      s.CONCURRENCY_MAX_ATTEMPTS,
+    );
+    if (doc.status === 'failed') return { outcome: 'failed', order: await finalizeOrder(deps, order.tenantId, order.id) };
+    return { outcome: doc.status === 'retrying' ? 'retrying' : 'unchanged', order: doc, ...(doc.nextAttemptAt ? { nextAttemptAt: doc.nextAttemptAt } : {}) };
+  } catch (error) {
+    // Another attempt assigned (or someone cancelled) the order meanwhile.
+    if (!(error instanceof DomainError && error.code === 'illegal-transition')) throw error;
+    return { outcome: 'unchanged', order: await getOrder(deps, order.tenantId, order.id) };
+  }
+}

@@ -1,0 +1,15 @@
+/** The ports every order-engine operation receives. */
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { ReferenceData } from './reference-data';
+import type { OrderSettings } from './settings';
+import type { OrdersStore } from './store';
+
+export interface OrderDeps {
+  store: OrdersStore;
+  clock: Clock;
+  settings: OrderSettings;
+  /** Cached reference data; build one per process with createReferenceData. */
+  reference: ReferenceData;
+  logger: Logger;
+}

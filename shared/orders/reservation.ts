@@ -1,0 +1,228 @@
+/**
+ * Reserving a requisite's limits for one order, without locks.
+ *
+ * The requisite document holds the usage counters; an ETag-conditional replace
+ * makes "check limits + add amount" atomic, so concurrent orders can never push
+ * usage past a limit (this replaces SELECT ... FOR UPDATE SKIP LOCKED).
+ * The reservation doc (`reservation:{orderId}:{requisiteId}`) makes it idempotent.
+ * It is keyed by requisite too, so a worker that finds a requisite contended can
+ * move on to the next one (what SKIP LOCKED gives SQL) without ever colliding with
+ * another worker's reservation; whoever assigns the order releases the strays.
+ * The two documents are written in order, write-ahead style: the requisite's
+ * replace also stores the operation in `pending`; whoever writes the requisite
+ * next first completes that pending reservation doc. So a crash between the two
+ * writes loses nothing and a replay reserves nothing twice.
+ */
+import type { Clock } from '../platform/clock';
+import { PLATFORM_TENANT, type PendingReservationOp, type RequisiteDoc, type ReservationDoc } from './documents';
+import { concurrencyExhausted, isConflict, isPreconditionFailed } from './cosmos-errors';
+import { completedWrites } from './completed-writes';
+import { contentionPause } from './optimistic';
+import { dynamicLimitExceeded, requisiteMismatch, rollUsage } from './selection';
+import { ifMatch, readItem, type OrdersStore } from './store';
+import type { OrderDirection } from './schemas';
+
+export const reservationId = (orderId: string, requisiteId: string) => `reservation:${orderId}:${requisiteId}`;
+
+export interface ReservationRequest {
+  orderId: string;
+  orderTenantId: string;
+  requisiteId: string;
+  direction: OrderDirection;
+  method: string;
+  currency: string;
+  amountMinor: number;
+}
+
+export type ReserveResult =
+  | { reserved: true; reservation: ReservationDoc; requisite: RequisiteDoc }
+  | { reserved: false; reason: string };
+
+/** Writes the reservation doc a committed requisite write promised (idempotent). */
+async function completePending(store: OrdersStore, pending: PendingReservationOp | undefined): Promise<void> {
+  if (!pending) return;
+  const key = `${store.requisites.database.id}/${pending.op}:${pending.reservation.id}`;
+  if (completedWrites.has(key)) return;
+  await writePending(store, pending);
+  completedWrites.add(key);
+}
+
+async function writePending(store: OrdersStore, pending: PendingReservationOp): Promise<void> {
+  if (pending.op === 'reserve') {
+    try {
+      await store.requisites.items.create(pending.reservation);
+    } catch (error) {
+      if (!isConflict(error)) throw error; // 409: already written
+    }
+    return;
+  }
+  const current = await readItem<ReservationDoc>(store.requisites, pending.reservation.id, PLATFORM_TENANT);
+  if (current && current.state === 'held') {
+    try {
+      await store.requisites.item(current.id, PLATFORM_TENANT).replace({ ...current, state: 'released', updatedAt: pending.reservation.updatedAt }, ifMatch(current._etag));
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error; // someone else completed it
+    }
+  }
+}
+
+/** The order's reservation on one requisite, completing a pending write first if one is in flight. */
+export async function findReservation(store: OrdersStore, orderId: string, requisiteId: string): Promise<ReservationDoc | undefined> {
+  const id = reservationId(orderId, requisiteId);
+  const found = await readItem<ReservationDoc>(store.requisites, id, PLATFORM_TENANT);
+  if (found) return found;
+  const requisite = await readItem<RequisiteDoc>(store.requisites, requisiteId, PLATFORM_TENANT);
+  if (requisite?.pending?.reservation.id !== id) return undefined;
+  await completePending(store, requisite.pending);
+  return readItem<ReservationDoc>(store.requisites, id, PLATFORM_TENANT);
+}
+
+/** Every reservation an order holds or held (normally one; more if racing workers reserved on several requisites). */
+export async function listReservations(store: OrdersStore, orderId: string): Promise<ReservationDoc[]> {
+  const { resources } = await store.requisites.items
+    .query<ReservationDoc>(
+      { query: "SELECT * FROM c WHERE c.type = 'reservation' AND c.orderId = @orderId", parameters: [{ name: '@orderId', value: orderId }] },
+      { partitionKey: PLATFORM_TENANT },
+    )
+    .fetchAll();
+  return resources;
+}
+
+/** Releases the order's held reservations except the one on `keepRequisiteId` (all of them if undefined). */
+export async function releaseOtherReservations(
+  store: OrdersStore,
+  orderId: string,
+  keepRequisiteId: string | undefined,
+  clock: Clock,
+  maxAttempts: number,
+): Promise<number> {
+  const strays = (await listReservations(store, orderId)).filter((r) => r.state === 'held' && r.requisiteId !== keepRequisiteId);
+  for (const r of strays) await releaseReservation(store, orderId, r.requisiteId, clock, maxAttempts);
+  return strays.length;
+}
+
+/**
+ * Reserves `amountMinor` of the requisite's daily and monthly limits for the
+ * order. Reserving an order that already has a reservation returns that one.
+ */
+export async function reserveRequisite(
+  store: OrdersStore,
+  request: ReservationRequest,
+  clock: Clock,
+  maxAttempts: number,
+): Promise<ReserveResult> {
+  return withLock(store, request.requisiteId, () => reserveOnce(store, request, clock, maxAttempts));
+}
+
+const withLock = <T>(store: OrdersStore, requisiteId: string, fn: () => Promise<T>): Promise<T> =>
+  store.locks ? store.locks.run(`requisite:${requisiteId}`, fn) : fn();
+
+async function reserveOnce(store: OrdersStore, request: ReservationRequest, clock: Clock, maxAttempts: number): Promise<ReserveResult> {
+  for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+    const requisite = await readItem<RequisiteDoc>(store.requisites, request.requisiteId, PLATFORM_TENANT);
+    if (!requisite) return { reserved: false, reason: 'requisite-missing' };
+    await completePending(store, requisite.pending);
+    const existing = await readItem<ReservationDoc>(store.requisites, reservationId(request.orderId, request.requisiteId), PLATFORM_TENANT);
+    if (existing) {
+      return existing.state !== 'released'
+        ? { reserved: true, reservation: existing, requisite }
+        : { reserved: false, reason: 'already-released' };
+    }
+    const now = clock.now();
+    // Trader activity is the selector's concern; here the requisite's own rules are re-checked on fresh data.
+    const mismatch = requisiteMismatch(requisite, request) ?? dynamicLimitExceeded(requisite, request.amountMinor, now);
+    if (mismatch) return { reserved: false, reason: mismatch };
+    const usage = rollUsage(requisite.usage, now);
+    const at = now.toISOString();
+    const reservation: ReservationDoc = {
+      id: reservationId(request.orderId, request.requisiteId),
+      type: 'reservation',
+      tenantId: PLATFORM_TENANT,
+      orderId: request.orderId,
+      orderTenantId: request.orderTenantId,
+      requisiteId: requisite.id,
+      traderId: requisite.traderId,
+      amountMinor: request.amountMinor,
+      currency: request.currency,
+      day: usage.day,
+      month: usage.month,
+      state: 'held',
+      createdAt: at,
+      updatedAt: at,
+    };
+    const next: RequisiteDoc = {
+      ...requisite,
+      usage: { ...usage, dayMinor: usage.dayMinor + request.amountMinor, monthMinor: usage.monthMinor + request.amountMinor },
+      lastUsedAt: at,
+      pending: { op: 'reserve', orderId: request.orderId, reservation },
+    };
+    try {
+      const { resource } = await store.requisites.item(requisite.id, PLATFORM_TENANT).replace<RequisiteDoc>(next, ifMatch(requisite._etag));
+      await completePending(store, next.pending);
+      return { reserved: true, reservation, requisite: resource ?? next };
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error;
+      await contentionPause(attempt);
+    }
+  }
+  throw concurrencyExhausted(`requisite ${request.requisiteId}`);
+}
+
+/**
+ * Gives the order's reserved volume back to the requisite (order cancelled,
+ * expired or failed). Idempotent: a released or consumed reservation, or none,
+ * is left as it is. Returns the reservation's final state, or undefined if none.
+ */
+export async function releaseReservation(
+  store: OrdersStore,
+  orderId: string,
+  requisiteId: string,
+  clock: Clock,
+  maxAttempts: number,
+): Promise<ReservationDoc['state'] | undefined> {
+  return withLock(store, requisiteId, () => releaseOnce(store, orderId, requisiteId, clock, maxAttempts));
+}
+
+async function releaseOnce(store: OrdersStore, orderId: string, requisiteId: string, clock: Clock, maxAttempts: number): Promise<ReservationDoc['state'] | undefined> {
+  for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+    const reservation = await findReservation(store, orderId, requisiteId);
+    if (!reservation || reservation.state !== 'held') return reservation?.state;
+    const requisite = await readItem<RequisiteDoc>(store.requisites, reservation.requisiteId, PLATFORM_TENANT);
+    if (!requisite) return reservation.state;
+    await completePending(store, requisite.pending);
+    const at = clock.now().toISOString();
+    // Volume of a past day or month has already rolled off the counters; only give back what still counts.
+    const usage = requisite.usage;
+    const next: RequisiteDoc = {
+      ...requisite,
+      usage: {
+        ...usage,
+        dayMinor: usage.day === reservation.day ? Math.max(0, usage.dayMinor - reservation.amountMinor) : usage.dayMinor,
+        monthMinor: usage.month === reservation.month ? Math.max(0, usage.monthMinor - reservation.amountMinor) : usage.monthMinor,
+      },
+      pending: { op: 'release', orderId, reservation: { ...reservation, state: 'released', updatedAt: at } },
+    };
+    try {
+      await store.requisites.item(requisite.id, PLATFORM_TENANT).replace<RequisiteDoc>(next, ifMatch(requisite._etag));
+      await completePending(store, next.pending);
+      return 'released';
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error;
+      await contentionPause(attempt);
+    }
+  }
+  throw concurrencyExhausted(`requisite ${requisiteId}`);
+}
+
+/** Marks a held reservation as consumed by a completed order (its volume stays counted). Idempotent. */
+export async function consumeReservation(store: OrdersStore, orderId: string, requisiteId: string, clock: Clock): Promise<void> {
+  const reservation = await findReservation(store, orderId, requisiteId);
+  if (!reservation || reservation.state !== 'held') return;
+  try {
+    await store.requisites
+      .item(reservation.id, PLATFORM_TENANT)
+      .replace({ ...reservation, state: 'consumed', updatedAt: clock.now().toISOString() }, ifMatch(reservation._etag));
+  } catch (error) {
+    if (!isPreconditionFailed(error)) throw error; // a concurrent consume won; same outcome
+  }
+}

@@ -1,0 +1,43 @@
+/** What a client sees of an order: decimal strings, no internal bookkeeping, no other party's data. */
+import { formatAmount } from '../money';
+import type { OrderDoc } from './documents';
+import type { Role } from './schemas';
+
+export interface OrderView {
+  id: string;
+  direction: OrderDoc['direction'];
+  status: OrderDoc['status'];
+  amount: string;
+  currency: string;
+  method: string;
+  customerRef?: string;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  failureReason?: string;
+  /** Where the payer sends the money (pay-in) or which trader pays (pay-out). */
+  requisite?: { method: string; bankId: string; displayNumber: string; holderName: string };
+  /** Merchant's fee on this order. */
+  fee?: string;
+}
+
+export function toOrderView(order: OrderDoc, role: Role): OrderView {
+  const money = (minor: number) => formatAmount({ currency: order.currency, minor });
+  const a = order.assignment;
+  return {
+    id: order.id,
+    direction: order.direction,
+    status: order.status,
+    amount: money(order.amountMinor),
+    currency: order.currency,
+    method: order.method,
+    // Traders never see the merchant's customer reference.
+    ...(role === 'trader' || role === 'teamlead' ? {} : { customerRef: order.customerRef }),
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    expiresAt: order.expiresAt,
+    ...(order.failureReason ? { failureReason: order.failureReason } : {}),
+    ...(a ? { requisite: { method: a.method, bankId: a.bankId, displayNumber: a.displayNumber, holderName: a.holderName } } : {}),
+    ...(order.quote && role !== 'trader' && role !== 'teamlead' ? { fee: money(order.quote.storeCommissionMinor) } : {}),
+  };
+}

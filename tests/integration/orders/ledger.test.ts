@@ -1,0 +1,131 @@
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { DomainError } from '../../../shared/errors';
+import type { BalanceDoc, PostingDoc } from '../../../shared/orders/documents';
+import { postLedgerEntries } from '../../../shared/orders/ledger';
+import { storeAccount } from '../../../shared/orders/ledger-postings';
+import type { Actor, OrderAction } from '../../../shared/orders/schemas';
+import { seedOrders } from '../../../scripts/seed-data';
+import { openOrdersFixture, type OrdersFixture } from './cosmos-fixture';
+
+const merchants: Record<string, Actor> = {
+  'demo-a': { role: 'merchant', id: 'ua', tenantId: 'demo-a' },
+  'demo-b': { role: 'merchant', id: 'ub', tenantId: 'demo-b' },
+};
+const support: Actor = { role: 'support', id: 'sup' };
+
+/** Duplicates that a replayed operation may meet; anything else is a real failure. */
+const isReplayRefusal = (e: unknown) => e instanceof DomainError && ['illegal-transition', 'forbidden'].includes(e.code);
+
+async function once<T>(op: () => Promise<T>): Promise<void> {
+  try { await op(); } catch (e) { if (!isReplayRefusal(e)) throw e; }
+}
+async function twice<T>(op: () => Promise<T>): Promise<void> {
+  await Promise.all([once(op), once(op)]);
+}
+
+/** 24 orders across two merchants: pay-ins and pay-outs completed, cancelled, expired, disputed; then a timer sweep. */
+async function mixedRun(fx: OrdersFixture, apply: typeof once): Promise<void> {
+  const engine = fx.engine();
+  for (let i = 0; i < 24; i += 1) {
+    fx.clock.advance(1000);
+    const tenantId = i % 3 === 0 ? 'demo-b' : 'demo-a';
+    const actor = merchants[tenantId]!;
+    const direction = i % 2 === 0 ? 'payin' : 'payout';
+    const id = `mix-${i}`;
+    const method = ['card', 'sbp', 'card', 'bank_transfer'][i % 4]!;
+    const amount = `${1000 + i * 137}.${String(i * 7 % 100).padStart(2, '0')}`;
+    await apply(() => engine.createOrder({ tenantId, direction, actor, orderId: id, body: { amount, currency: 'RUB', method, customerRef: `mix-${i % 5}` } }));
+    await apply(() => engine.assignOrder(tenantId, id));
+    const order = await engine.getOrder(tenantId, id);
+    if (order.status !== 'assigned') continue;
+    const trader: Actor = { role: 'trader', id: 'tu', traderId: order.assignment!.traderId };
+    const payer = direction === 'payin' ? actor : trader;
+    const receiver = direction === 'payin' ? trader : actor;
+    const act = (who: Actor, action: OrderAction) => apply(() => engine.applyOrderAction(who, tenantId, id, { action }));
+    switch (i % 4) {
+      case 0: await act(payer, 'confirm_payment'); await act(receiver, 'confirm'); break;
+      case 1: await act(actor, 'cancel'); break;
+      case 2: break; // nobody pays: expires below
+      case 3: await act(payer, 'confirm_payment'); await act(actor, 'dispute'); await act(support, i % 8 === 3 ? 'resolve_complete' : 'resolve_cancel'); break;
+    }
+    await apply(() => engine.finalizeOrder(tenantId, id));
+  }
+  fx.clock.advance(31 * 60_000);
+  await apply(() => engine.expireDueOrders());
+}
+
+async function balances(fx: OrdersFixture): Promise<Record<string, number>> {
+  const { resources } = await fx.store.balances.items.query<BalanceDoc>({ query: "SELECT * FROM c WHERE c.type = 'balance'" }).fetchAll();
+  return Object.fromEntries(resources.map((b) => [b.accountId, b.balanceMinor]).sort());
+}
+
+describe('ledger against Cosmos', () => {
+  let single: OrdersFixture;
+  let double: OrdersFixture;
+  before(async () => {
+    [single, double] = await Promise.all([openOrdersFixture('ledger-once'), openOrdersFixture('ledger-twice')]);
+    await Promise.all([seedOrders(single.db, single.clock), seedOrders(double.db, double.clock)]);
+  });
+  after(async () => {
+    await single.close();
+    await double.close();
+  });
+
+  it('should leave the same balances when every operation of a mixed run is applied twice at once', async () => {
+    await mixedRun(single, once);
+    await mixedRun(double, twice);
+    const a = await balances(single);
+    assert.deepEqual(await balances(double), a);
+    assert.ok(Object.keys(a).some((k) => k.startsWith('platform-profit:')), 'some orders completed');
+    assert.ok(Object.keys(a).some((k) => k.startsWith('store-hold:')), 'some pay-outs held');
+    const { resources } = await single.store.orders.items.query<string>({ query: "SELECT VALUE c.status FROM c WHERE c.type = 'order'" }).fetchAll();
+    for (const status of ['completed', 'cancelled', 'expired']) assert.ok(resources.includes(status), `mixed run has ${status} orders`);
+  });
+
+  it('should reconcile after the mixed run', async () => {
+    for (const fx of [single, double]) {
+      const report = await fx.engine().reconcile();
+      assert.deepEqual(report.mismatches, []);
+      assert.deepEqual(report.incompleteJournals, []);
+      assert.deepEqual(report.unbalancedJournals, []);
+      assert.equal(report.ok, true);
+    }
+  });
+
+  it('should post a settle set once when posted three times concurrently', async () => {
+    const engine = single.engine();
+    single.clock.advance(1000);
+    const order = await engine.createOrder({ tenantId: 'demo-a', direction: 'payin', actor: merchants['demo-a']!, body: { amount: '2500.00', currency: 'RUB', method: 'card', customerRef: 'triple' } });
+    const { order: assigned } = await engine.assignOrder('demo-a', order.id);
+    const before = await balances(single);
+    await Promise.all([1, 2, 3].map(() => postLedgerEntries(single.store, assigned, 'settle', single.clock, 50)));
+    const afterThree = await balances(single);
+    await postLedgerEntries(single.store, assigned, 'settle', single.clock, 50);
+    assert.deepEqual(await balances(single), afterThree);
+    const store = storeAccount('demo-a', 'demo-a-main', 'RUB').accountId;
+    assert.equal(afterThree[store]! - (before[store] ?? 0), 242_500);
+    assert.equal((await engine.reconcile()).ok, true);
+  });
+
+  it('should repair a posting whose balance write landed but whose posting doc did not (crash)', async () => {
+    const account = storeAccount('demo-a', 'demo-a-main', 'RUB');
+    const { resource: balance } = await single.store.balances.item(account.accountId, account.accountId).read<BalanceDoc>();
+    assert.ok(balance);
+    const pending: PostingDoc = {
+      id: 'manual:deposit:account', type: 'posting', accountId: account.accountId, tenantId: 'demo-a', journalId: 'manual:deposit',
+      orderId: 'manual', currency: 'RUB', amountMinor: 100, seq: balance.seq + 1, balanceAfterMinor: balance.balanceMinor + 100, at: single.clock.now().toISOString(),
+    };
+    const { _etag, ...rest } = balance;
+    void _etag;
+    await single.store.balances.item(account.accountId, account.accountId).replace({ ...rest, balanceMinor: balance.balanceMinor + 100, seq: pending.seq, pending });
+    // The journal's other leg (platform cash) is posted by re-running the deposit: it finds the pending leg applied.
+    const engine = single.engine();
+    await engine.recordDeposit('manual', account, 100);
+    await engine.recordDeposit('manual', account, 100);
+    const report = await engine.reconcile();
+    assert.deepEqual(report.mismatches, []);
+    assert.equal(report.ok, true);
+    assert.equal((await engine.getBalance(account.accountId))!.balanceMinor, balance.balanceMinor + 100);
+  });
+});

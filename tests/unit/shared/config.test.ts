@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, parseConfig } from '../../../shared/config';
+
+const local = {
+  VOUCH_MODE: 'local',
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  COSMOS_ENDPOINT: 'https://127.0.0.1:8081/',
+  COSMOS_KEY: 'key',
+  TASKHUB_NAME: 'VouchLocal',
+  JWT_ISSUER: 'vouch-local',
+  JWT_AUDIENCE: 'vouch-api',
+  LOCAL_JWT_SECRET: 'x'.repeat(32),
+};
+
+describe('parseConfig', () => {
+  it('should accept a complete local configuration and fill defaults', () => {
+    const cfg = parseConfig(local);
+    assert.equal(cfg.COSMOS_DATABASE, 'vouch');
+    assert.equal(cfg.FACE_PROVIDER, 'local');
+  });
+
+  it('should name every missing or malformed setting', () => {
+    const { COSMOS_KEY: _key, ...rest } = local;
+    assert.throws(
+      () => parseConfig({ ...rest, COSMOS_ENDPOINT: 'not a url', TASKHUB_NAME: 'bad-name!' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const name of ['COSMOS_KEY', 'COSMOS_ENDPOINT', 'TASKHUB_NAME']) assert.match(error.message, new RegExp(name));
+        return true;
+      },
+    );
+  });
+
+  it('should require identity-based settings in azure mode', () => {
+    assert.throws(() => parseConfig({ ...local, VOUCH_MODE: 'azure' }), /ServiceBusConnection__fullyQualifiedNamespace/);
+  });
+
+  it('should require an endpoint when the azure face provider is chosen', () => {
+    assert.throws(() => parseConfig({ ...local, FACE_PROVIDER: 'azure' }), /FACE_ENDPOINT/);
+  });
+});

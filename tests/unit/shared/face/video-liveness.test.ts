@@ -1,0 +1,63 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { assessVideoLiveness, nonRigidMotion, quantile, ramp, type VideoFrameSignals } from '../../../../shared/face/video-liveness';
+import { LOCAL_VIDEO_LIVENESS_THRESHOLD, VIDEO_LIVENESS } from '../../../../shared/face/thresholds';
+import { faceShape, homography, jitter, similarityTransform } from './face-shape';
+
+const frame = (landmarks: ReturnType<typeof faceShape>, identitySimilarity = 0.8): VideoFrameSignals => ({
+  faceCount: 1, landmarks, identitySimilarity, passive: { score: 0.75, signals: { antispoof: 0.6, liveness: 0.9 } },
+});
+
+/** 12 frames of a talking, blinking face that also moves its head a little. */
+const liveFrames = () => Array.from({ length: 12 }, (_, i) => frame(jitter(similarityTransform(
+  faceShape({ mouthOpen: 0.05 + 0.25 * Math.abs(Math.sin(i)), eyeOpen: i === 5 ? 0.03 : 0.25 }), 1 + i * 0.01, 0.02 * i, i, 0), 0.3, i + 1)));
+
+/** 12 frames of one photo zoomed, rotated and tilted, with detector jitter. */
+const replayFrames = () => Array.from({ length: 12 }, (_, i) => frame(jitter(homography(
+  similarityTransform(faceShape(), 1 + i * 0.02, 0.03 * i, 3 * i, 2 * i), [1, 0, 0, 0, 1, 0, 0.0004 * i, 0]), 0.3, i + 1), 0.95));
+
+describe('video liveness', () => {
+  it('should compute quantiles and ramps', () => {
+    assert.equal(quantile([5, 1, 3, 2, 4], 0.5), 3);
+    assert.equal(quantile([5, 1, 3, 2, 4], 1), 5);
+    assert.equal(ramp(0.01, 0.02, 0.04), 0);
+    assert.ok(Math.abs(ramp(0.03, 0.02, 0.04) - 0.5) < 1e-9);
+    assert.equal(ramp(0.05, 0.02, 0.04), 1);
+  });
+
+  it('should find no motion in a looped still and clear motion in a talking face', () => {
+    const still = Array.from({ length: 12 }, () => faceShape());
+    assert.ok(nonRigidMotion(still)! < 1e-9);
+    assert.ok(nonRigidMotion(liveFrames().map((f) => f.landmarks))! > VIDEO_LIVENESS.motionRampHigh);
+    assert.equal(nonRigidMotion([faceShape()]), null);
+  });
+
+  it('should pass a live face and fail a moved still photo', () => {
+    const live = assessVideoLiveness(liveFrames());
+    assert.equal(live.method, 'video-frames');
+    assert.ok(live.score >= LOCAL_VIDEO_LIVENESS_THRESHOLD, `live score ${live.score}`);
+    assert.equal(live.signals.singleFaceFrames, 12);
+    const replay = assessVideoLiveness(replayFrames());
+    assert.ok(replay.score < LOCAL_VIDEO_LIVENESS_THRESHOLD, `replay score ${replay.score}`);
+  });
+
+  it('should fail a live-looking video whose frames show different people', () => {
+    const frames = liveFrames().map((f, i) => ({ ...f, identitySimilarity: i === 7 ? 0.2 : 0.8 }));
+    const result = assessVideoLiveness(frames);
+    assert.equal(result.signals.identityConsistency, 0.2);
+    assert.equal(result.score, 0);
+  });
+
+  it('should fail when most frames hold no face or two faces', () => {
+    const frames: VideoFrameSignals[] = liveFrames().map((f, i) => (i % 4 === 0 ? f : { faceCount: i % 2 ? 0 : 2, identitySimilarity: null }));
+    assert.equal(assessVideoLiveness(frames).score, 0);
+    assert.equal(assessVideoLiveness([]).score, 0);
+  });
+
+  it('should give no motion evidence for faces too small to trust their landmarks', () => {
+    const small = liveFrames().map((f) => ({ ...f, landmarks: similarityTransform(f.landmarks!, 0.3, 0, 0, 0) }));
+    const result = assessVideoLiveness(small);
+    assert.ok(result.signals.faceIodPx! < VIDEO_LIVENESS.minFaceIodPx);
+    assert.equal(result.score, 0);
+  });
+});
