@@ -14,7 +14,6 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   runtimeStart: async () => (await import('./runtime-start')).run,
   media: async () => (await import('./media')).run,
   face: async () => (await import('./face')).run,
-  kyc: async () => (await import('./kyc')).run,
   orders: async () => (await import('./orders')).run,
 };
 

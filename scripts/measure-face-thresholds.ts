@@ -158,7 +158,7 @@ async function livenessMeasurement(provider: FaceProvider) {
     }
   }
   const signal = (rows: typeof live, key: string) => summarise(rows.map((r) => r[key]).filter((x): x is number => typeof x === 'number'));
-  const keys = ['score', 'nonRigidMotion', 'faceIodPx', 'identityConsistency', 'singleFaceRatio', 'antispoof', 'liveness', 'passive'];
+  const keys = ['score', 'nonRigidMotion', 'faceIodPx', 'motionFrames', 'identityConsistency', 'singleFaceRatio', 'antispoof', 'liveness', 'passive'];
   const decided = (rows: typeof live) => rows.filter((r) => typeof r.score === 'number');
   const pass = (rows: typeof live, t: number) => decided(rows).filter((r) => (r.score as number) >= t).length / Math.max(1, decided(rows).length);
   const singleLive = live.filter((r) => r.video !== TWO_PERSON_CLIP);
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ passive }, null, 1));
   const liveness = await livenessMeasurement(provider);
   console.log(JSON.stringify({ atThresholds: liveness.atThresholds, live: liveness.live, still: liveness.still }, null, 1));
-  for (const r of [...liveness.perVideo.live, ...liveness.perVideo.still]) console.log(String(r.video).padEnd(56), Number(r.score).toFixed(3), Number(r.nonRigidMotion ?? NaN).toFixed(3), Number(r.faceIodPx ?? NaN).toFixed(0));
+  for (const r of [...liveness.perVideo.live, ...liveness.perVideo.still]) console.log(String(r.video).padEnd(56), Number(r.score).toFixed(3), Number(r.nonRigidMotion ?? NaN).toFixed(3), Number(r.faceIodPx ?? NaN).toFixed(0), r.motionFrames);
   const out = path.join(__dirname, '..', '..', 'bench', 'face-thresholds.json');
   await writeFile(out, JSON.stringify({ measuredAt: new Date().toISOString(), fps: FPS, identity, passive, liveness }, null, 2) + '\n');
   console.log(`wrote ${out}`);

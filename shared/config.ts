@@ -26,12 +26,16 @@ const envSchema = z
     TASKHUB_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, 'letters and digits, 3-45 chars, starting with a letter'),
     FACE_PROVIDER: z.enum(['local', 'azure']).default('local'),
     FACE_ENDPOINT: optionalUrl,
+    /** Azure Face key; without it the managed identity is used. */
+    FACE_API_KEY: z.string().min(1).optional(),
     JWT_ISSUER: z.string().min(1),
     JWT_AUDIENCE: z.string().min(1),
     /** Azure: where signing keys of user tokens are published. */
-    JWT_JWKS_URL: optionalUrl,
+    JWKS_URL: optionalUrl,
     /** Local only: HS256 secret for `npm run token`. */
     LOCAL_JWT_SECRET: z.string().min(32).optional(),
+    /** HMAC key for stored API-key hashes (a Key Vault reference on Azure). */
+    API_KEY_PEPPER: z.string().min(16),
     /** Largest JSON request body accepted, bytes. */
     MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   })
@@ -47,7 +51,7 @@ const envSchema = z
       need('AzureWebJobsStorage__accountName', 'in azure mode');
       need('ServiceBusConnection__fullyQualifiedNamespace', 'in azure mode');
       need('KEY_VAULT_URL', 'in azure mode');
-      need('JWT_JWKS_URL', 'in azure mode');
+      need('JWKS_URL', 'in azure mode');
     }
     if (env.FACE_PROVIDER === 'azure') need('FACE_ENDPOINT', 'when FACE_PROVIDER=azure');
   });
@@ -60,7 +64,9 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
-  const result = envSchema.safeParse(env);
+  // An empty value means "not set" (the sample settings list azure-only names empty).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
   throw new ConfigError(`Invalid app settings:\n${lines.join('\n')}`);

@@ -27,7 +27,7 @@ export const BLOB_CONTAINERS = {
   receipts: 'receipts',
 } as const;
 
-/** Cosmos DB containers; all but `settings` are partitioned by `/tenantId`. */
+/** Cosmos DB containers; partition keys in `shared/platform/cosmos-containers.ts`. */
 export const COSMOS_CONTAINERS = {
   settings: 'settings',
   tenants: 'tenants',
@@ -43,6 +43,7 @@ export const COSMOS_CONTAINERS = {
   audit: 'audit',
   webhooks: 'webhooks',
   erasures: 'erasures',
+  rateLimits: 'rate-limits',
 } as const;
 export type CosmosContainerName = (typeof COSMOS_CONTAINERS)[keyof typeof COSMOS_CONTAINERS];
 
@@ -50,4 +51,17 @@ export type CosmosContainerName = (typeof COSMOS_CONTAINERS)[keyof typeof COSMOS
 export const CONNECTIONS = {
   storage: 'AzureWebJobsStorage',
   serviceBus: 'ServiceBusConnection',
+} as const;
+
+/** Function names (as registered and as the blob Event Grid subscription names them). */
+export const FUNCTIONS = {
+  health: 'health',
+  createVerification: 'createVerification',
+  getVerification: 'getVerification',
+  kycMediaUploaded: 'kycMediaUploaded',
+  extractVerificationFrames: 'extractVerificationFrames',
+  matchVerificationFaces: 'matchVerificationFaces',
+  deliverWebhooks: 'deliverWebhooks',
+  getSetting: 'getSetting',
+  putSetting: 'putSetting',
 } as const;

@@ -75,7 +75,9 @@ module functionApp 'modules/function-app.bicep' = {
       FACE_ENDPOINT: faceProvider == 'azure' ? face.outputs.endpoint : ''
       JWT_ISSUER: jwtIssuer
       JWT_AUDIENCE: jwtAudience
-      JWT_JWKS_URL: jwtJwksUrl
+      JWKS_URL: jwtJwksUrl
+      // Resolved by the platform from Key Vault through the app's identity.
+      API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/api-key-pepper/)'
     }
   }
 }

@@ -2,6 +2,8 @@
  * The Service Bus trigger for the local runtime: one QueueListener per `serviceBusTrigger` function,
  * all on one LocalBroker over the host's Azurite. Topic subscriptions and sessions are not emulated.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { HostContext, RegisteredFunction, RuntimeExtension } from '../types';
 import { listenerSettings, readServiceBusSection, type ListenerSettings, type ServiceBusHostSection } from './host-options';
 import { LocalBroker, type LocalBrokerOptions } from './local-broker';
@@ -31,7 +33,7 @@ export function serviceBusExtension(options: ServiceBusExtensionOptions = {}): R
         throw new Error('Service Bus triggers run on the local broker, which needs AzureWebJobsStorage (Azurite)');
       }
       const settings = listenerSettings(options.hostOptions ?? readServiceBusSection(options.appDir ?? process.cwd()));
-      const broker = new LocalBroker(host.storageConnectionString, options.broker);
+      const broker = new LocalBroker(host.storageConnectionString, options.broker ?? queueDefinitionsFrom(host));
       listeners = functions.flatMap((fn) => listenerFor(host, fn, broker, settings, options.idlePollMs ?? 200));
       for (const listener of listeners) listener.start();
     },
@@ -55,4 +57,28 @@ function listenerFor(host: HostContext, fn: RegisteredFunction, broker: LocalBro
   const own = typeof autoCompleteMessages === 'boolean' ? { ...settings, autoCompleteMessages } : settings;
   host.log.info(`Service Bus: ${fn.name} listening on queue "${queue}" (max ${own.maxConcurrentCalls} concurrent calls)`);
   return [new QueueListener({ broker, invoker: host.invoker, log: host.log, functionName: fn.name, queue, batch: cardinality === 'many', settings: own, idlePollMs })];
+}
+
+/**
+ * Per-queue lock duration and max delivery count, as Service Bus gets them from
+ * infrastructure: the JSON file named by the `LOCAL_SERVICE_BUS_QUEUES` setting
+ * (`{ "<queue>": { "lockDurationSeconds": 60, "maxDeliveryCount": 10 } }`).
+ */
+function queueDefinitionsFrom(host: HostContext): LocalBrokerOptions {
+  const file = host.settings.LOCAL_SERVICE_BUS_QUEUES;
+  if (!file) return {};
+  const definitions = JSON.parse(readFileSync(path.resolve(file), 'utf8')) as Record<
+    string,
+    { lockDurationSeconds?: number; maxDeliveryCount?: number }
+  >;
+  const queues = Object.fromEntries(
+    Object.entries(definitions).map(([name, d]) => [
+      name,
+      {
+        ...(d.maxDeliveryCount ? { maxDeliveryCount: d.maxDeliveryCount } : {}),
+        ...(d.lockDurationSeconds ? { lockDurationMs: d.lockDurationSeconds * 1000 } : {}),
+      },
+    ]),
+  );
+  return { queues };
 }

@@ -31,11 +31,28 @@ export function hashApiKey(apiKey: string, pepper: string): string {
 /** Returns the stored key matching `apiKey`, comparing hashes in constant time. */
 export function matchApiKey(tenant: Tenant, apiKey: string, pepper: string): StoredApiKey | undefined {
   const parsed = parseApiKey(apiKey);
-  if (!parsed || parsed.tenantId !== tenant.tenantId) return undefined;
-  const stored = tenant.apiKeys.find((k) => k.keyId === parsed.keyId);
+  if (parsed && parsed.tenantId !== tenant.tenantId) return undefined;
+  const keyId = parsed?.keyId ?? registeredKeyId(hashApiKey(apiKey, pepper));
+  const stored = tenant.apiKeys.find((k) => k.keyId === keyId);
   if (!stored) return undefined;
   const presented = Buffer.from(hashApiKey(apiKey, pepper), 'hex');
   return timingSafeEqual(presented, Buffer.from(stored.hash, 'hex')) ? stored : undefined;
+}
+
+/** Key id of a key registered as-is (not minted by `issueApiKey`): the start of its hash. */
+const registeredKeyId = (hash: string): string => hash.slice(0, 12);
+
+/**
+ * Adds a key chosen outside Vouch (the demo keys, a migrated key) to a tenant.
+ * Such a key does not name its tenant, so the caller must also index its hash
+ * (`CosmosTenantStore.indexKeyHash`) for the one-read lookup.
+ */
+export function registerApiKey(tenant: Tenant, apiKey: string, pepper: string, now: Date): { tenant: Tenant; hash: string } {
+  const hash = hashApiKey(apiKey, pepper);
+  const stored: StoredApiKey = { keyId: registeredKeyId(hash), hash, createdAt: now.toISOString() };
+  const others = tenant.apiKeys.filter((k) => k.keyId !== stored.keyId);
+  const kept = others.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MAX_API_KEYS - 1);
+  return { tenant: { ...tenant, apiKeys: [...kept, stored] }, hash };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import { DomainError, unauthorized } from '../errors';
-import { matchApiKey, parseApiKey } from './api-key';
+import { hashApiKey, matchApiKey, parseApiKey } from './api-key';
 import type { JwtVerifier } from './jwt';
 import type { Principal } from './principal';
 import type { TenantStore } from './tenant-store';
@@ -32,9 +32,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
 }
 
 async function authenticateApiKey(apiKey: string, deps: AuthenticatorDeps): Promise<Principal> {
-  const parsed = parseApiKey(apiKey);
-  if (!parsed) throw unauthorized('Invalid API key');
-  const tenant = await deps.tenants.get(parsed.tenantId);
+  // A minted key names its tenant; a registered one is found through its hash's index entry.
+  const tenantId = parseApiKey(apiKey)?.tenantId ?? (await deps.tenants.ownerOfKeyHash(hashApiKey(apiKey, deps.apiKeyPepper)));
+  if (!tenantId) throw unauthorized('Invalid API key');
+  const tenant = await deps.tenants.get(tenantId);
   const key = tenant && matchApiKey(tenant, apiKey, deps.apiKeyPepper);
   if (!tenant || !key) throw unauthorized('Invalid API key');
   if (tenant.status !== 'active') throw new DomainError('tenant-suspended', 'This tenant is suspended', 403);

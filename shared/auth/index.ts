@@ -5,14 +5,14 @@ import { type Authenticator, createAuthenticator } from './authenticate';
 import { createJwtVerifier } from './jwt';
 import { CosmosTenantStore } from './tenant-store';
 
-export { ROLES, type Role, type Principal, type PrincipalKind, requireRoles, isRole } from './principal';
+export { ROLES, type Role, type Principal, type PrincipalKind, requireRoles, isRole, principalName } from './principal';
 export { type AuthConfig, authConfigSchema, authConfigFromSettings, AUTH_SETTINGS } from './auth-config';
 export { type Authenticator, createAuthenticator } from './authenticate';
 export { createJwtVerifier, type JwtVerifier } from './jwt';
 export { signLocalToken } from './local-token';
-export { issueApiKey, revokeApiKey, parseApiKey, hashApiKey } from './api-key';
+export { issueApiKey, registerApiKey, revokeApiKey, parseApiKey, hashApiKey } from './api-key';
 export { type Tenant, tenantSchema, MAX_API_KEYS } from './tenant';
-export { type TenantStore, CosmosTenantStore } from './tenant-store';
+export { type TenantStore, CosmosTenantStore, KEY_INDEX_PARTITION } from './tenant-store';
 
 /** Wires the default authenticator: tenants from Cosmos (`tenants` container), JWTs per `config.mode`. */
 export function createAuth(config: AuthConfig, tenantsContainer: Container): { authenticate: Authenticator; tenants: CosmosTenantStore } {

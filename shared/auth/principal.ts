@@ -34,3 +34,6 @@ export function requireRoles(principal: Principal, ...roles: Role[]): void {
     throw forbidden(`Requires one of the roles: ${roles.join(', ')}`);
   }
 }
+
+/** Who acted, for audit fields: the user's subject or the API key's id. Never a secret. */
+export const principalName = (p: Principal): string => (p.kind === 'user' ? `user:${p.subject}` : `apikey:${p.keyId}`);

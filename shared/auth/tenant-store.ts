@@ -6,7 +6,12 @@ import { type Tenant, tenantSchema } from './tenant';
 export interface TenantStore {
   /** The tenant, or undefined when there is none with this id. */
   get(tenantId: string): Promise<Tenant | undefined>;
+  /** Tenant id owning a key registered by hash (keys not in the `vk.` format, e.g. the demo keys). */
+  ownerOfKeyHash(hash: string): Promise<string | undefined>;
 }
+
+/** Partition of the key-hash index documents in the `tenants` container. */
+export const KEY_INDEX_PARTITION = '_apikeys';
 
 export interface CosmosTenantStoreOptions {
   /** How long a read (including "no such tenant") is reused, in ms. Default 30 000. */
@@ -40,6 +45,16 @@ export class CosmosTenantStore implements TenantStore {
     const tenant = resource === undefined ? undefined : tenantSchema.parse(resource);
     this.cache.set(tenantId, { tenant, expiresAt: now + this.ttlMs });
     return tenant;
+  }
+
+  async ownerOfKeyHash(hash: string): Promise<string | undefined> {
+    const { resource } = await this.container.item(hash, KEY_INDEX_PARTITION).read<{ owner: string }>();
+    return resource?.owner;
+  }
+
+  /** Records which tenant owns a key hash, so a key without the tenant in it is still one point read. */
+  async indexKeyHash(hash: string, tenantId: string): Promise<void> {
+    await this.container.items.upsert({ id: hash, tenantId: KEY_INDEX_PARTITION, owner: tenantId });
   }
 
   /** Writes a tenant (seeding, key rotation) and refreshes this instance's cache. */

@@ -23,7 +23,7 @@ export const tenantSchema = z.object({
   name: z.string().min(1),
   status: z.enum(['active', 'suspended']),
   apiKeys: z.array(storedApiKeySchema).max(MAX_API_KEYS),
-  /** Where signed webhooks go; absent when the tenant takes none. */
-  webhook: z.object({ url: z.url(), secret: z.string().min(32) }).optional(),
+  /** Signing secret of the tenant's webhooks, and their default URL (events may name their own `callbackUrl`). */
+  webhook: z.object({ url: z.url().optional(), secret: z.string().min(32) }).optional(),
 });
 export type Tenant = z.infer<typeof tenantSchema>;

@@ -90,6 +90,8 @@ export async function assessSelfieVideo(provider: FaceProvider, frames: Buffer[]
       landmarks: face?.landmarks,
       identitySimilarity: face && bestFace ? await provider.similarity(bestFace.faceRef, face.faceRef) : null,
       passive: face && passiveIdx.has(i) ? await provider.passiveLiveness(frames[i]!, face) : null,
+      imageWidth: a.width,
+      imageHeight: a.height,
     });
   }
   return { analyses, bestIndex, liveness: assessVideoLiveness(signals) };

@@ -20,7 +20,25 @@ export interface VideoFrameSignals {
   identitySimilarity: number | null;
   /** Passive liveness of this frame's face, when it was computed. */
   passive?: PassiveLiveness | null;
+  /** Frame size in the landmarks' pixels; with it, faces cut by the frame edge are left out of the motion measure. */
+  imageWidth?: number;
+  imageHeight?: number;
 }
+
+/**
+ * True when every landmark lies inside the frame with a margin. A face cut by the frame edge
+ * (a photo zoomed past the frame, a head leaving it) gets extrapolated landmarks whose
+ * distortion looks like expression; such frames do not count as motion evidence.
+ */
+export function landmarksInsideFrame(f: VideoFrameSignals): boolean {
+  if (!f.landmarks || f.imageWidth === undefined || f.imageHeight === undefined) return f.landmarks !== undefined;
+  const mx = f.imageWidth * EDGE_MARGIN;
+  const my = f.imageHeight * EDGE_MARGIN;
+  return f.landmarks.every((p) => p.x >= mx && p.y >= my && p.x <= f.imageWidth! - mx && p.y <= f.imageHeight! - my);
+}
+
+/** Margin, as a fraction of the frame side, that landmarks must keep from the edge. */
+const EDGE_MARGIN = 0.02;
 
 /** Value at the given quantile (0..1) of a non-empty list. */
 export function quantile(values: number[], q: number): number {
@@ -60,7 +78,8 @@ export function nonRigidMotion(frames: Array<Point[] | undefined>): number | nul
 /** Combines the per-frame signals into the evidence's liveness findings. */
 export function assessVideoLiveness(frames: VideoFrameSignals[]): LivenessFindings {
   const single = frames.filter((f) => f.faceCount === 1);
-  const motion = nonRigidMotion(single.map((f) => f.landmarks));
+  const inside = single.filter(landmarksInsideFrame);
+  const motion = inside.length >= VIDEO_LIVENESS.minSingleFaceFrames ? nonRigidMotion(inside.map((f) => f.landmarks)) : null;
   const identities = single.map((f) => f.identitySimilarity).filter((s): s is number => s !== null);
   const passive = single.map((f) => f.passive).filter((p): p is PassiveLiveness => p != null);
   const signals: Record<string, number> = {
@@ -68,6 +87,7 @@ export function assessVideoLiveness(frames: VideoFrameSignals[]): LivenessFindin
     singleFaceFrames: single.length,
     singleFaceRatio: frames.length === 0 ? 0 : single.length / frames.length,
     identityConsistency: identities.length === 0 ? 0 : Math.min(...identities),
+    motionFrames: inside.length,
   };
   if (motion !== null) signals.nonRigidMotion = motion;
   const iods = single.map((f) => f.landmarks).filter((l): l is Point[] => l !== undefined && l.length === 68).map(interOcularDistance);

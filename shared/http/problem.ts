@@ -67,6 +67,9 @@ export function problemResponse(thrown: unknown, ctx: ProblemContext): HttpRespo
   const problem = toProblem(thrown, ctx);
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
   if (thrown instanceof HttpDomainError) Object.assign(headers, thrown.headers);
+  // Any domain error that knows when to come back (back-pressure, in-progress idempotency) says so in the header too.
+  const retryAfter = (problem as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  if (typeof retryAfter === 'number' && !headers['retry-after']) headers['retry-after'] = String(Math.ceil(retryAfter));
   if (problem.status === 401 && !headers['www-authenticate']) headers['www-authenticate'] = 'Bearer realm="vouch"';
   return { status: problem.status, headers, body: JSON.stringify(problem) };
 }

@@ -3,7 +3,9 @@ import { COSMOS_CONTAINERS, type CosmosContainerName } from '../names';
 
 /**
  * Partition key of each container. Tenant data is partitioned by tenant so every
- * query stays inside the caller's tenant; `settings` is global. infra/bicep
+ * query stays inside the caller's tenant; `settings` is global; platform-owned
+ * order data (traders, requisites) uses the tenant id `platform`; balances are
+ * partitioned per account so one hot account never holds everyone's postings. infra/bicep
  * declares the same (a test keeps them in step).
  */
 export const PARTITION_KEYS: Record<CosmosContainerName, string> = {
@@ -16,11 +18,12 @@ export const PARTITION_KEYS: Record<CosmosContainerName, string> = {
   requisites: '/tenantId',
   orders: '/tenantId',
   ledger: '/tenantId',
-  balances: '/tenantId',
+  balances: '/accountId',
   'reference-data': '/tenantId',
   audit: '/tenantId',
   webhooks: '/tenantId',
   erasures: '/tenantId',
+  'rate-limits': '/tenantId',
 };
 
 /** Creates the database and every container if absent (local mode and tests). */

@@ -50,7 +50,7 @@ export function serviceBus(): Broker {
     const cfg = config();
     if (cfg.VOUCH_MODE === 'local') {
       // The local broker is part of the local runtime; it is not deployed to Azure.
-      const { LocalBrokerMessageSender } = require('../../runtime/service-bus/local-broker') as {
+      const { LocalBrokerMessageSender } = require('../../runtime/service-bus/local-broker-sender') as {
         LocalBrokerMessageSender: new (connectionString: string) => Broker;
       };
       broker = new LocalBrokerMessageSender(cfg.AzureWebJobsStorage ?? '');

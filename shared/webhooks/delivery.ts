@@ -19,12 +19,14 @@ export const webhookDeliverySchema = z.object({
   /** 1-based. */
   attempt: z.number().int().min(1),
   event: webhookEventSchema,
+  /** Per-event target (a verification's or order's `callbackUrl`); the tenant's endpoint URL when absent. */
+  url: z.url().optional(),
 });
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 
-/** Where a tenant's webhooks go and the secret that signs them. */
+/** Where a tenant's webhooks go (unless an event names its own URL) and the secret that signs them. */
 export interface WebhookEndpoints {
-  endpointFor(tenantId: string): Promise<{ url: string; secret: string } | undefined>;
+  endpointFor(tenantId: string): Promise<{ url?: string | undefined; secret: string } | undefined>;
 }
 
 export interface DeliveryDeps {
@@ -62,9 +64,9 @@ const messageFor = (delivery: WebhookDelivery, notBefore?: Date) => ({
   ...(notBefore ? { scheduledEnqueueTimeUtc: notBefore } : {}),
 });
 
-/** Queues the first attempt of `event` for `tenantId`. */
-export async function enqueueWebhook(sender: MessageSender, tenantId: string, event: WebhookEvent): Promise<void> {
-  await sender.send(QUEUES.webhooks, messageFor({ tenantId, attempt: 1, event }));
+/** Queues the first attempt of `event` for `tenantId`, to `url` or else the tenant's endpoint. */
+export async function enqueueWebhook(sender: MessageSender, tenantId: string, event: WebhookEvent, url?: string): Promise<void> {
+  await sender.send(QUEUES.webhooks, messageFor({ tenantId, attempt: 1, event, ...(url ? { url } : {}) }));
 }
 
 /**
@@ -83,7 +85,9 @@ export async function deliverWebhook(input: unknown, deps: DeliveryDeps): Promis
 
   let record = entry?.attempts.find((a) => a.attempt === attempt);
   if (!record) {
-    const endpoint = await deps.endpoints.endpointFor(tenantId);
+    const configured = await deps.endpoints.endpointFor(tenantId);
+    const url = delivery.url ?? configured?.url;
+    const endpoint = configured && url ? { url, secret: configured.secret } : undefined;
     if (!endpoint) {
       deps.logger.warn('Webhook dropped: tenant has no endpoint', { tenantId, eventId: event.id });
       return { outcome: 'no-endpoint' };

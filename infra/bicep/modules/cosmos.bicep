@@ -31,11 +31,12 @@ var containers = [
   { id: 'requisites', pk: '/tenantId', ttl: -1 }
   { id: 'orders', pk: '/tenantId', ttl: -1 }
   { id: 'ledger', pk: '/tenantId', ttl: -1 }
-  { id: 'balances', pk: '/tenantId', ttl: -1 }
+  { id: 'balances', pk: '/accountId', ttl: -1 }
   { id: 'reference-data', pk: '/tenantId', ttl: -1 }
   { id: 'audit', pk: '/tenantId', ttl: -1 }
   { id: 'webhooks', pk: '/tenantId', ttl: 2592000 }
   { id: 'erasures', pk: '/tenantId', ttl: -1 }
+  { id: 'rate-limits', pk: '/tenantId', ttl: 3600 }
 ]
 
 resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for c in containers: {

@@ -9,20 +9,15 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   properties: { disableLocalAuth: true, minimumTlsVersion: '1.2' }
 }
 
-var queues = [
-  { name: 'frames', lockDuration: 'PT2M', maxDeliveryCount: 5 }
-  { name: 'faces', lockDuration: 'PT2M', maxDeliveryCount: 5 }
-  { name: 'orders', lockDuration: 'PT1M', maxDeliveryCount: 10 }
-  { name: 'webhooks', lockDuration: 'PT1M', maxDeliveryCount: 10 }
-  { name: 'events', lockDuration: 'PT1M', maxDeliveryCount: 10 }
-]
+// One source of truth for queue semantics: the app and the local runtime read the same file.
+var queues = loadJsonContent('../../queues.json')
 
-resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [for q in queues: {
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [for q in items(queues): {
   parent: namespace
-  name: q.name
+  name: q.key
   properties: {
-    lockDuration: q.lockDuration
-    maxDeliveryCount: q.maxDeliveryCount
+    lockDuration: 'PT${q.value.lockDurationSeconds}S'
+    maxDeliveryCount: q.value.maxDeliveryCount
     requiresDuplicateDetection: true // deterministic message ids make repeats no-ops
     duplicateDetectionHistoryTimeWindow: 'PT10M'
     deadLetteringOnMessageExpiration: true

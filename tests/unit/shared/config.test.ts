@@ -11,6 +11,7 @@ const local = {
   JWT_ISSUER: 'vouch-local',
   JWT_AUDIENCE: 'vouch-api',
   LOCAL_JWT_SECRET: 'x'.repeat(32),
+  API_KEY_PEPPER: 'p'.repeat(16),
 };
 
 describe('parseConfig', () => {

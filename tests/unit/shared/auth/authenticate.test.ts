@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HttpRequest } from '@azure/functions';
-import { issueApiKey } from '../../../../shared/auth/api-key';
+import { issueApiKey, registerApiKey } from '../../../../shared/auth/api-key';
 import { type Authenticator, createAuthenticator } from '../../../../shared/auth/authenticate';
 import { createJwtVerifier } from '../../../../shared/auth/jwt';
 import { signLocalToken } from '../../../../shared/auth/local-token';
@@ -31,7 +31,9 @@ describe('createAuthenticator', () => {
     const acme2 = issueApiKey(acme1.tenant, PEPPER, new Date('2026-02-01T00:00:00Z'));
     const globex = issueApiKey(blank('globex'), PEPPER, new Date());
     const frozen = issueApiKey(blank('frozen', 'suspended'), PEPPER, new Date());
-    for (const t of [acme2.tenant, globex.tenant, frozen.tenant]) await store.put(t);
+    const demo = registerApiKey(blank('demo'), 'demo-key', PEPPER, new Date());
+    for (const t of [acme2.tenant, globex.tenant, frozen.tenant, demo.tenant]) await store.put(t);
+    await store.indexKeyHash(demo.hash, 'demo');
     Object.assign(keys, { acme1: acme1.apiKey, acme2: acme2.apiKey, globex: globex.apiKey, frozen: frozen.apiKey });
     authenticate = createAuthenticator({
       tenants: store,
@@ -46,6 +48,11 @@ describe('createAuthenticator', () => {
     const second = await authenticate(withHeaders({ 'x-api-key': keys.acme2 ?? '' }));
     assert.equal(second.kind, 'apiKey');
     assert.equal(second.tenantId, 'acme');
+  });
+
+  it('should accept a registered key that does not name its tenant, through its hash index', async () => {
+    assert.equal((await authenticate(withHeaders({ 'x-api-key': 'demo-key' }))).tenantId, 'demo');
+    await rejectsWith(authenticate(withHeaders({ 'x-api-key': 'demo-key2' })), 401);
   });
 
   it('should reject a wrong key with 401', async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assessVideoLiveness, nonRigidMotion, quantile, ramp, type VideoFrameSignals } from '../../../../shared/face/video-liveness';
+import { assessVideoLiveness, landmarksInsideFrame, nonRigidMotion, quantile, ramp, type VideoFrameSignals } from '../../../../shared/face/video-liveness';
 import { LOCAL_VIDEO_LIVENESS_THRESHOLD, VIDEO_LIVENESS } from '../../../../shared/face/thresholds';
 import { faceShape, homography, jitter, similarityTransform } from './face-shape';
 
@@ -52,6 +52,17 @@ describe('video liveness', () => {
     const frames: VideoFrameSignals[] = liveFrames().map((f, i) => (i % 4 === 0 ? f : { faceCount: i % 2 ? 0 : 2, identitySimilarity: null }));
     assert.equal(assessVideoLiveness(frames).score, 0);
     assert.equal(assessVideoLiveness([]).score, 0);
+  });
+
+  it('should leave faces cut by the frame edge out of the motion measure', () => {
+    const inFrame = { ...frame(faceShape()), imageWidth: 400, imageHeight: 400 };
+    assert.equal(landmarksInsideFrame(inFrame), true);
+    assert.equal(landmarksInsideFrame({ ...inFrame, imageWidth: 150 }), false);
+    const cut = liveFrames().map((f, i) => ({ ...f, imageWidth: i < 10 ? 120 : 400, imageHeight: 400 }));
+    const result = assessVideoLiveness(cut);
+    assert.equal(result.signals.motionFrames, 2);
+    assert.equal(result.signals.nonRigidMotion, undefined);
+    assert.equal(result.score, 0);
   });
 
   it('should give no motion evidence for faces too small to trust their landmarks', () => {

@@ -1,0 +1,27 @@
+import type { InvocationContext } from '@azure/functions';
+import type { QueueName } from '../shared/names';
+import { contextLogger } from '../shared/http/context-logger';
+import { onPoisonMessage, type PipelineDeps } from '../shared/kyc/pipeline';
+import { isLastDelivery } from '../shared/queue-properties';
+import { pipelineDeps } from '../shared/wiring/kyc';
+
+type Step = (message: unknown, deps: PipelineDeps) => Promise<{ action: string }>;
+
+/**
+ * A KYC queue handler: runs `step`; on the last delivery a failure first marks the
+ * verification `failed` (so it never sits in `processing`), then is rethrown so
+ * Service Bus dead-letters the message.
+ */
+export function kycQueueHandler(queue: QueueName, step: Step) {
+  return async (message: unknown, context: InvocationContext): Promise<void> => {
+    const id = (message as { verificationId?: unknown } | null)?.verificationId;
+    const deps = await pipelineDeps(contextLogger(context, typeof id === 'string' ? id : context.invocationId));
+    try {
+      const result = await step(message, deps);
+      context.log(`kyc ${String(id)}: ${queue} → ${result.action}`);
+    } catch (error) {
+      if (isLastDelivery(queue, context.triggerMetadata?.deliveryCount)) await onPoisonMessage(message, deps);
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import { app } from '@azure/functions';
+import { z } from 'zod';
+import { notFound } from '../shared/errors';
+import { FUNCTIONS } from '../shared/names';
+import { httpHandler, ok } from '../shared/http';
+import { principalName } from '../shared/auth';
+import { authenticate } from '../shared/wiring/auth';
+import { settingsDefinition, settingsStore } from '../shared/wiring/settings';
+
+const keyParams = z.object({ key: z.string().min(1).max(64) });
+
+function definitionOf(key: string) {
+  const definition = settingsDefinition(key);
+  if (!definition) throw notFound(`Setting ${key}`);
+  return definition;
+}
+
+app.http(FUNCTIONS.getSetting, {
+  route: 'v1/admin/settings/{key}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: httpHandler({ auth: authenticate, roles: ['admin'] }, async (call) => {
+    const { key } = call.params(keyParams);
+    const definition = definitionOf(key);
+    const value = await (await settingsStore()).get(definition);
+    return ok({ key, description: definition.description, value });
+  }),
+});
+
+// Effective without restart: instances re-read settings within their short cache period.
+app.http(FUNCTIONS.putSetting, {
+  route: 'v1/admin/settings/{key}',
+  methods: ['PUT'],
+  authLevel: 'anonymous',
+  handler: httpHandler({ auth: authenticate, roles: ['admin'] }, async (call) => {
+    const { key } = call.params(keyParams);
+    const definition = definitionOf(key);
+    const body = await call.body(z.object({ value: z.unknown() }));
+    const value = await (await settingsStore()).put(definition, body.value, principalName(call.principal));
+    return ok({ key, description: definition.description, value });
+  }),
+});

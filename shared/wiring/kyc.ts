@@ -1,0 +1,58 @@
+/** The KYC domain's ports, built from the platform clients on first use. */
+import { selectFaceProvider } from '../face/select-provider';
+import { createAzureBlobStore } from '../kyc/blob-store';
+import { createVerificationApi, type VerificationApi } from '../kyc/create-verification';
+import { createIdempotencyStore } from '../kyc/idempotency-store';
+import { evidenceCollectorFor, ffmpegFrameExtractor, sharpImageNormaliser } from '../kyc/media-ports';
+import type { EvidenceCollector, PipelineDeps } from '../kyc/pipeline-ports';
+import { createVerificationStore } from '../kyc/verification-store';
+import { BLOB_CONTAINERS, COSMOS_CONTAINERS } from '../names';
+import { blobContainer } from '../platform/blob';
+import { systemClock } from '../platform/clock';
+import { cosmosContainer } from '../platform/cosmos';
+import type { Logger } from '../platform/logger';
+import { serviceBus } from '../platform/service-bus';
+import { lazy } from './lazy';
+import { SETTINGS, settingsStore } from './settings';
+import { sendWebhook } from './webhooks';
+
+const stores = lazy(async () => ({
+  verifications: createVerificationStore(await cosmosContainer(COSMOS_CONTAINERS.verifications)),
+  idempotency: createIdempotencyStore(await cosmosContainer(COSMOS_CONTAINERS.idempotency)),
+  blobs: createAzureBlobStore(await blobContainer(BLOB_CONTAINERS.kycMedia)),
+}));
+
+export const kycSettings = async () => (await settingsStore()).get(SETTINGS.kyc);
+
+/** The POST/GET API; settings are read per request so a change applies without restart. */
+export async function verificationApi(logger: Logger): Promise<VerificationApi> {
+  const { verifications, idempotency, blobs } = await stores();
+  return createVerificationApi({
+    verifications,
+    idempotency,
+    blobs,
+    queueDepth: serviceBus(),
+    settings: await kycSettings(),
+    clock: systemClock,
+    logger,
+  });
+}
+
+// The face engine loads its models once per process, on the first faces message.
+const evidenceCollector: () => Promise<EvidenceCollector> = lazy(async () => evidenceCollectorFor(await selectFaceProvider()));
+
+export async function pipelineDeps(logger: Logger): Promise<PipelineDeps> {
+  const { verifications, blobs } = await stores();
+  return {
+    verifications,
+    blobs,
+    sender: serviceBus(),
+    settings: await kycSettings(),
+    clock: systemClock,
+    logger,
+    extractFrames: ffmpegFrameExtractor,
+    normaliseImage: sharpImageNormaliser,
+    collectEvidence: async (input) => (await evidenceCollector())(input),
+    webhook: ({ tenantId, callbackUrl, event }) => sendWebhook({ tenantId, callbackUrl, event }),
+  };
+}
