@@ -84,3 +84,6 @@ export function config(): AppConfig {
 export function resetConfigForTests(): void {
   cached = undefined;
 }
+
+/** Every app setting this module reads (kept in step with local.settings.sample.json and Bicep by a test). */
+export const APP_SETTING_NAMES = Object.keys(envSchema.shape);

@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
+import type * as Jose from 'jose';
+import type { JWTPayload } from 'jose';
 import { z } from 'zod';
 import { DomainError, unauthorized } from '../errors';
 import type { AuthConfig } from './auth-config';
@@ -13,6 +14,9 @@ const claimsSchema = z.object({
   // Unknown roles (other apps' roles from a shared identity provider) are dropped, not fatal.
   roles: z.array(z.string()).default([]),
 });
+
+// jose loads on the first token, not at cold start.
+const jose = (): typeof Jose => require('jose') as typeof Jose;
 
 /** Algorithms accepted per mode; pinning them blocks algorithm-confusion tokens. */
 const LOCAL_ALGORITHMS = ['HS256'];
@@ -33,7 +37,7 @@ export function createJwtVerifier(
       : localVerify(config.localJwtSecret, { ...options, algorithms: LOCAL_ALGORITHMS });
   return async (token) => {
     const payload = await verify(token).catch((e: unknown) => {
-      throw e instanceof joseErrors.JWTExpired ? unauthorized('Token expired') : unauthorized('Invalid token');
+      throw e instanceof jose().errors.JWTExpired ? unauthorized('Token expired') : unauthorized('Invalid token');
     });
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw unauthorized('Token lacks sub, tenant or roles claims');
@@ -45,12 +49,12 @@ type VerifyOptions = { issuer: string; audience: string; clockTolerance: number;
 
 function azureVerify(jwksUrl: string | undefined, options: VerifyOptions) {
   if (!jwksUrl) throw new DomainError('config-invalid', 'JWKS_URL is required in azure mode', 500, {}, false);
-  const jwks = createRemoteJWKSet(new URL(jwksUrl));
-  return async (token: string): Promise<JWTPayload> => (await jwtVerify(token, jwks, options)).payload;
+  const jwks = jose().createRemoteJWKSet(new URL(jwksUrl));
+  return async (token: string): Promise<JWTPayload> => (await jose().jwtVerify(token, jwks, options)).payload;
 }
 
 function localVerify(secret: string | undefined, options: VerifyOptions) {
   if (!secret) throw new DomainError('config-invalid', 'LOCAL_JWT_SECRET is required in local mode', 500, {}, false);
   const key = new TextEncoder().encode(secret);
-  return async (token: string): Promise<JWTPayload> => (await jwtVerify(token, key, options)).payload;
+  return async (token: string): Promise<JWTPayload> => (await jose().jwtVerify(token, key, options)).payload;
 }

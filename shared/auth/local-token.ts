@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import type * as Jose from 'jose';
 import type { Role } from './principal';
 
 export interface LocalTokenInput {
@@ -17,6 +17,8 @@ export interface LocalTokenInput {
 /** Signs an HS256 token that local mode accepts (used by `npm run token` and tests). */
 export async function signLocalToken(input: LocalTokenInput): Promise<string> {
   const iat = Math.floor((input.now ?? new Date()).getTime() / 1000);
+  // jose loads only when a token is signed (local tooling), never at cold start.
+  const { SignJWT } = require('jose') as typeof Jose;
   return new SignJWT({ tenant: input.tenantId, roles: input.roles })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(input.subject)

@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { ErrorResponse } from '@azure/cosmos';
+import { isConflict, isPreconditionFailed } from '../platform/cosmos-status';
 import { type Clock, systemClock } from '../platform/clock';
 import { HttpDomainError } from './problem';
 
@@ -75,7 +75,7 @@ export class CosmosFixedWindowRateLimiter implements RateLimiter {
         await this.container.items.create(next);
       }
     } catch (e) {
-      if (e instanceof ErrorResponse && (e.code === 412 || e.code === 409)) return undefined;
+      if (isPreconditionFailed(e) || isConflict(e)) return undefined;
       throw e;
     }
     return { allowed: true, remaining: this.policy.limit - next.count };

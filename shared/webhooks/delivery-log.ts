@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { ErrorResponse } from '@azure/cosmos';
+import { isConflict, isPreconditionFailed } from '../platform/cosmos-status';
 
 /** One attempt as logged: no body, no URL (either may carry personal data or tokens). */
 export interface AttemptRecord {
@@ -68,7 +68,7 @@ export class CosmosDeliveryLog implements DeliveryLog {
         }
         return;
       } catch (e) {
-        if (!(e instanceof ErrorResponse && (e.code === 412 || e.code === 409))) throw e;
+        if (!(isPreconditionFailed(e) || isConflict(e))) throw e;
       }
     }
     throw new Error(`Delivery log for ${entry.id} kept changing under us`);
