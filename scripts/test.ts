@@ -6,31 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startAzurite } from '../runtime/storage/azurite';
 import { startCosmos } from '../runtime/storage/cosmos';
+import { freePorts } from '../runtime/storage/free-ports';
 
 const distRoot = path.resolve(__dirname, '..');
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base port whose next `count - 1` ports are free too. */
-async function freePorts(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const checks = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
-    if (checks.every(Boolean)) return base;
-  }
-  throw new Error('No free loopback ports for the test servers');
-}
 
 function testGlobs(args: string[]): string[] {
   if (args.length === 0) return [path.join(distRoot, 'tests', '**', '*.test.js')];

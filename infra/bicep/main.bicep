@@ -76,6 +76,9 @@ module functionApp 'modules/function-app.bicep' = {
       JWT_ISSUER: jwtIssuer
       JWT_AUDIENCE: jwtAudience
       JWKS_URL: jwtJwksUrl
+      // NCRONTAB schedules of the order sweep and expiry timers (functions/order-processing.ts).
+      ORDER_SWEEP_SCHEDULE: '0 */1 * * * *'
+      ORDER_EXPIRY_SCHEDULE: '30 */1 * * * *'
       // Resolved by the platform from Key Vault through the app's identity.
       API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/api-key-pepper/)'
     }

@@ -1,10 +1,16 @@
+import { DomainError } from '../errors';
 import { failVerification, publishCompletion } from './completion';
 import { decide } from './decision';
+import type { LivenessFindings } from './evidence';
 import { parseEvidence } from './evidence-schema';
 import { mediaFailureReason } from './media-failure';
 import { facesMessageSchema } from './messages';
 import type { PipelineDeps, SelfieImages } from './pipeline-ports';
 import { applyStatusChange, isTerminal, type VerificationRecord } from './verification';
+
+/** The app has not finished the liveness session yet: retryable, the queue delivers the message again. */
+export const livenessSessionPending = (verificationId: string) =>
+  new DomainError('liveness-session-pending', `Liveness session of verification ${verificationId} has no result yet`, 503, {}, false);
 
 export type FacesResult =
   | { action: 'ignored'; why: 'no-record' }
@@ -23,6 +29,14 @@ async function loadImages(record: VerificationRecord, deps: PipelineDeps): Promi
   if (!record.frames?.length) throw new Error(`Verification ${record.id} has no extracted frames yet`);
   const frames = await Promise.all(record.frames.map(load));
   return { document, selfie: { kind: 'video', frames } };
+}
+
+/** The session's liveness when the record has one and sessions are configured; throws (retryable) while it runs. */
+async function livenessFromSession(record: VerificationRecord, deps: PipelineDeps): Promise<LivenessFindings | undefined> {
+  if (!record.livenessSessionId || !deps.livenessSessions) return undefined;
+  const result = await deps.livenessSessions.result(record.livenessSessionId);
+  if (result === 'pending') throw livenessSessionPending(record.id);
+  return result;
 }
 
 /**
@@ -44,6 +58,9 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
   const { record: started } = await deps.verifications.update(tenantId, verificationId, (r) =>
     isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'processing', step: 'faces' }, deps.clock.now()).record,
   );
+  // A mobile liveness session's verdict replaces the passive photo/frame liveness; read it first so a
+  // session still in progress costs no face work (the throw makes the queue deliver the message again).
+  const sessionLiveness = await livenessFromSession(started, deps);
   let images: { document: Buffer; selfie: SelfieImages };
   try {
     images = await loadImages(started, deps);
@@ -53,7 +70,8 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
     await failVerification(ref, reason, deps);
     return { action: 'failed', reason };
   }
-  const evidence = parseEvidence(await deps.collectEvidence(images));
+  const collected = await deps.collectEvidence(images);
+  const evidence = parseEvidence(sessionLiveness ? { ...collected, liveness: sessionLiveness } : collected);
   const decision = decide(evidence, deps.settings);
 
   const { record } = await deps.verifications.update(tenantId, verificationId, (r) =>

@@ -3,7 +3,7 @@ import type { Logger } from '../platform/logger';
 import type { MessageSender } from '../platform/messaging';
 import type { WebhookEvent } from '../webhooks';
 import type { BlobStore } from './blob-store';
-import type { Evidence } from './evidence';
+import type { Evidence, LivenessFindings } from './evidence';
 import type { KycSettings } from './kyc-settings';
 import type { VerificationStore } from './verification-store';
 
@@ -25,6 +25,17 @@ export type EvidenceCollector = (input: { document: Buffer; selfie: SelfieImages
 /** Queues the signed `verification.completed` webhook to a verification's `callbackUrl`; idempotent by `event.id`. */
 export type CompletionWebhook = (input: { tenantId: string; callbackUrl: string; event: WebhookEvent }) => Promise<void>;
 
+/**
+ * Azure's liveness-with-verify sessions for mobile clients (`shared/face/azure/liveness-sessions-port.ts`);
+ * absent when the face provider is `local` (no local equivalent).
+ */
+export interface LivenessSessions {
+  /** Creates a session verifying the live face against `verifyImage` (normalised JPEG); the token is for the app only. */
+  create(verifyImage: Buffer, options: { deviceCorrelationId?: string }): Promise<{ sessionId: string; authToken: string }>;
+  /** The session's liveness findings, or `'pending'` while the app has not finished it. */
+  result(sessionId: string): Promise<LivenessFindings | 'pending'>;
+}
+
 /** Everything the pipeline steps use, passed by the trigger handlers. */
 export interface PipelineDeps {
   verifications: VerificationStore;
@@ -41,4 +52,6 @@ export interface PipelineDeps {
   webhook?: CompletionWebhook;
   /** Where a video is downloaded for ffmpeg; the OS temp dir by default. */
   tempDir?: string;
+  /** When set, a verification with a `livenessSessionId` takes its liveness from that session. */
+  livenessSessions?: LivenessSessions;
 }

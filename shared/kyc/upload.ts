@@ -182,9 +182,10 @@ class MultipartReception {
 
   private abort(error: Error): void {
     if (this.parser) this.source.unpipe(this.parser);
-    // Stop reading the request; a body already read to its end has nothing left to cancel
-    // (cancelling a closed web stream would throw asynchronously).
-    if (!this.source.readableEnded && !this.source.destroyed) this.source.destroy();
+    // Drain, never destroy, the rest of the request: cancelling the request's web stream
+    // makes undici throw outside any promise and takes the whole worker down. The
+    // platform caps the body (100 MB on Azure and in the local runtime), so draining is bounded.
+    if (!this.source.readableEnded && !this.source.destroyed) this.source.resume();
     for (const part of this.openParts) part.destroy(error);
   }
 

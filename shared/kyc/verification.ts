@@ -81,6 +81,8 @@ export const verificationRecordSchema = z.object({
   decision: decisionSchema.optional(),
   /** Why a `failed` verification failed. */
   failureReason: failureReasonSchema.optional(),
+  /** Azure liveness-with-verify session started for this verification (`liveness-session.ts`); its result replaces photo liveness. */
+  livenessSessionId: z.string().min(1).max(128).optional(),
   /** Handler runs that started work, for diagnosing retries and poison. */
   attempts: z.object({ frames: z.number().int().min(0), faces: z.number().int().min(0) }),
   /** Cosmos per-item time to live, in seconds (the record retention). */

@@ -1,10 +1,11 @@
 /** The KYC domain's ports, built from the platform clients on first use. */
-import { selectFaceProvider } from '../face/select-provider';
+import { readFaceSettings, selectFaceProvider } from '../face/select-provider';
 import { createAzureBlobStore } from '../kyc/blob-store';
 import { createVerificationApi, type VerificationApi } from '../kyc/create-verification';
 import { createIdempotencyStore } from '../kyc/idempotency-store';
 import { evidenceCollectorFor, ffmpegFrameExtractor, sharpImageNormaliser } from '../kyc/media-ports';
-import type { EvidenceCollector, PipelineDeps } from '../kyc/pipeline-ports';
+import type { LivenessSessionDeps } from '../kyc/liveness-session';
+import type { EvidenceCollector, LivenessSessions, PipelineDeps } from '../kyc/pipeline-ports';
 import { createVerificationStore } from '../kyc/verification-store';
 import { BLOB_CONTAINERS, COSMOS_CONTAINERS } from '../names';
 import { blobContainer } from '../platform/blob';
@@ -41,9 +42,35 @@ export async function verificationApi(logger: Logger): Promise<VerificationApi> 
 // The face engine loads its models once per process, on the first faces message.
 const evidenceCollector: () => Promise<EvidenceCollector> = lazy(async () => evidenceCollectorFor(await selectFaceProvider()));
 
+/** Azure liveness sessions, only with FACE_PROVIDER=azure (undefined for `local`, which has none). */
+const livenessSessions: () => Promise<LivenessSessions | undefined> = lazy(async () => {
+  const settings = readFaceSettings();
+  if (settings.FACE_PROVIDER !== 'azure') return undefined;
+  const [{ createAzureFaceClient }, { createAzureLivenessSessions }] = await Promise.all([
+    import('../face/azure/face-client'), import('../face/azure/liveness-sessions-port'),
+  ]);
+  return createAzureLivenessSessions(createAzureFaceClient({ endpoint: settings.FACE_ENDPOINT, apiKey: settings.FACE_API_KEY }));
+});
+
+/** What POST /verifications/{id}/liveness-session needs. */
+export async function livenessSessionDeps(logger: Logger): Promise<LivenessSessionDeps> {
+  const { verifications, blobs } = await stores();
+  const sessions = await livenessSessions();
+  return {
+    verifications,
+    blobs,
+    normaliseImage: sharpImageNormaliser,
+    clock: systemClock,
+    logger,
+    ...(sessions ? { livenessSessions: sessions } : {}),
+  };
+}
+
 export async function pipelineDeps(logger: Logger): Promise<PipelineDeps> {
   const { verifications, blobs } = await stores();
+  const sessions = await livenessSessions();
   return {
+    ...(sessions ? { livenessSessions: sessions } : {}),
     verifications,
     blobs,
     sender: serviceBus(),

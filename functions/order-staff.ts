@@ -1,0 +1,84 @@
+/** Staff order API (JWT): traders confirm or decline their orders; support opens and resolves disputes. */
+import { app, type HttpHandler } from '@azure/functions';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+import type { Principal } from '../shared/auth';
+import { type ApiCall, httpHandler, ok } from '../shared/http';
+import { FUNCTIONS } from '../shared/names';
+import { findOrderTenant, listTraderOrders } from '../shared/orders/order-queries';
+import { staffActor, traderActor } from '../shared/orders/principal-actor';
+import type { Actor, OrderActionBody } from '../shared/orders/schemas';
+import { reasonBodySchema, resolveAction, resolveBodySchema } from '../shared/orders/staff-requests';
+import { toOrderView } from '../shared/orders/view';
+import { authenticate } from '../shared/wiring/auth';
+import { announceOrderStatus, orderEngine } from '../shared/wiring/orders';
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const users = (roles: ('trader' | 'support' | 'admin')[]) => ({ auth: authenticate, accept: ['user' as const], roles });
+
+/** Optional JSON body: an empty one means `{}`. */
+async function optionalBody<S extends z.ZodType>(call: ApiCall<Principal>, schema: S): Promise<z.output<S>> {
+  return (await call.bytes()).length === 0 ? schema.parse({}) : call.body(schema);
+}
+
+/** One status change: find the order's tenant, apply the action as `actor`, tell the merchant and the orchestration. */
+function actionHandler(options: ReturnType<typeof users>, toAction: (call: ApiCall<Principal>) => Promise<{ actor: Actor; body: OrderActionBody }>): HttpHandler {
+  return (request, context) =>
+    httpHandler(options, async (call) => {
+      const { id } = call.params(idParams);
+      const { actor, body } = await toAction(call);
+      const engine = await orderEngine(call.log);
+      const order = await engine.applyOrderAction(actor, await findOrderTenant(engine.deps, id), id, body);
+      await announceOrderStatus(order, df.getClient(context), call.log);
+      return ok(toOrderView(order, actor.role === 'trader' ? 'trader' : 'support'));
+    })(request, context);
+}
+
+const durable = { authLevel: 'anonymous' as const, methods: ['POST' as const], extraInputs: [df.input.durableClient()] };
+
+app.http(FUNCTIONS.listTraderOrders, {
+  route: 'v1/trader/orders',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: httpHandler(users(['trader']), async (call) => {
+    const actor = traderActor(call.principal);
+    const orders = await listTraderOrders((await orderEngine(call.log)).deps, actor.traderId ?? '');
+    return ok({ items: orders.map((o) => toOrderView(o, 'trader')) });
+  }),
+});
+
+app.http(FUNCTIONS.traderConfirmOrder, {
+  ...durable,
+  route: 'v1/trader/orders/{id}/confirm',
+  handler: actionHandler(users(['trader']), async (call) => ({
+    actor: traderActor(call.principal),
+    body: { action: 'confirm', ...(await optionalBody(call, reasonBodySchema)) },
+  })),
+});
+
+app.http(FUNCTIONS.traderCancelOrder, {
+  ...durable,
+  route: 'v1/trader/orders/{id}/cancel',
+  handler: actionHandler(users(['trader']), async (call) => ({
+    actor: traderActor(call.principal),
+    body: { action: 'cancel', ...(await optionalBody(call, reasonBodySchema)) },
+  })),
+});
+
+app.http(FUNCTIONS.disputeOrder, {
+  ...durable,
+  route: 'v1/support/orders/{id}/dispute',
+  handler: actionHandler(users(['support', 'admin']), async (call) => ({
+    actor: staffActor(call.principal),
+    body: { action: 'dispute', ...(await optionalBody(call, reasonBodySchema)) },
+  })),
+});
+
+app.http(FUNCTIONS.resolveOrder, {
+  ...durable,
+  route: 'v1/support/orders/{id}/resolve',
+  handler: actionHandler(users(['support', 'admin']), async (call) => ({
+    actor: staffActor(call.principal),
+    body: resolveAction(await call.body(resolveBodySchema)),
+  })),
+});

@@ -1,0 +1,61 @@
+/** Merchant order API (API key): pay-ins and pay-outs. Idempotency-Key is required on create. */
+import { app, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+import { created, httpHandler, ok } from '../shared/http';
+import { FUNCTIONS } from '../shared/names';
+import { orderIdFromIdempotencyKey } from '../shared/orders/idempotency-order-id';
+import { merchantActor } from '../shared/orders/principal-actor';
+import type { OrderDirection } from '../shared/orders/schemas';
+import { toOrderView } from '../shared/orders/view';
+import { notFound } from '../shared/errors';
+import { authenticate, rateLimiter } from '../shared/wiring/auth';
+import { announceOrderStatus, enqueueOrder, orderEngine } from '../shared/wiring/orders';
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const merchantOnly = { auth: authenticate, accept: ['apiKey' as const], rateLimit: { limiter: rateLimiter } };
+const PATHS: Record<OrderDirection, string> = { payin: 'v1/payins', payout: 'v1/payouts' };
+
+function createHandler(direction: OrderDirection) {
+  return httpHandler(merchantOnly, async (call) => {
+    const tenantId = call.principal.tenantId;
+    const orderId = orderIdFromIdempotencyKey(tenantId, call.request.headers.get('idempotency-key'));
+    const engine = await orderEngine(call.log);
+    const order = await engine.createOrder({ tenantId, direction, body: await call.body(z.unknown()), orderId, actor: merchantActor(call.principal) });
+    // Same message id every time: a replayed request does not enqueue a second message.
+    if (order.status === 'new') await enqueueOrder({ tenantId, orderId: order.id });
+    return created(`/api/${PATHS[direction]}/${order.id}`, toOrderView(order, 'merchant'));
+  });
+}
+
+function getHandler(direction: OrderDirection) {
+  return httpHandler(merchantOnly, async (call) => {
+    const { id } = call.params(idParams);
+    const order = await (await orderEngine(call.log)).getOrder(call.principal.tenantId, id);
+    if (order.direction !== direction) throw notFound('Order');
+    return ok(toOrderView(order, 'merchant'));
+  });
+}
+
+app.http(FUNCTIONS.createPayin, { route: PATHS.payin, methods: ['POST'], authLevel: 'anonymous', handler: createHandler('payin') });
+app.http(FUNCTIONS.getPayin, { route: `${PATHS.payin}/{id}`, methods: ['GET'], authLevel: 'anonymous', handler: getHandler('payin') });
+app.http(FUNCTIONS.createPayout, { route: PATHS.payout, methods: ['POST'], authLevel: 'anonymous', handler: createHandler('payout') });
+app.http(FUNCTIONS.getPayout, { route: `${PATHS.payout}/{id}`, methods: ['GET'], authLevel: 'anonymous', handler: getHandler('payout') });
+
+// The payer says the money was sent: `assigned` → `awaiting_confirmation`; the trader then confirms.
+app.http(FUNCTIONS.confirmPayin, {
+  route: `${PATHS.payin}/{id}/confirm`,
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  extraInputs: [df.input.durableClient()],
+  handler: (request, context: InvocationContext) =>
+    httpHandler(merchantOnly, async (call) => {
+      const { id } = call.params(idParams);
+      const engine = await orderEngine(call.log);
+      const current = await engine.getOrder(call.principal.tenantId, id);
+      if (current.direction !== 'payin') throw notFound('Order');
+      const order = await engine.applyOrderAction(merchantActor(call.principal), call.principal.tenantId, id, { action: 'confirm_payment' });
+      await announceOrderStatus(order, df.getClient(context), call.log);
+      return ok(toOrderView(order, 'merchant'));
+    })(request, context),
+});
