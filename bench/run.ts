@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark section and writes `bench/results.json`.
  * A section that fails is recorded with its error instead of stopping the rest.
- * Usage: `npm run bench [-- section ...]`.
+ * Usage: `npm run bench [-- section ...]`; running some sections keeps the others' last figures.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -15,12 +15,26 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   media: async () => (await import('./media')).run,
   face: async () => (await import('./face')).run,
   orders: async () => (await import('./orders')).run,
+  kyc: async () => (await import('./kyc')).run,
+  privacy: async () => (await import('./privacy')).run,
 };
+
+const OUT = resolve(__dirname, '..', '..', 'bench', 'results.json');
+
+/** The previous results, so a partial run replaces only the sections it ran. */
+function previousResults(): Record<string, unknown> {
+  try {
+    return existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS);
   const results: Record<string, unknown> = {
+    ...previousResults(),
     measuredAt: new Date().toISOString(),
     node: process.version,
     cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
@@ -31,15 +45,14 @@ async function main(): Promise<void> {
     if (!load) throw new Error(`Unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
     const started = performance.now();
     try {
-      results[name] = await (await load())();
+      results[name] = { measuredAt: new Date().toISOString(), ...(await (await load())()) };
     } catch (error) {
       results[name] = { error: error instanceof Error ? error.message : String(error) };
     }
     console.log(`${name} (${Math.round(performance.now() - started)} ms):`, JSON.stringify(results[name]));
   }
-  const out = resolve(__dirname, '..', '..', 'bench', 'results.json');
-  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  console.log(`wrote ${out}`);
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
+  console.log(`wrote ${OUT}`);
 }
 
 main().catch((error: unknown) => {

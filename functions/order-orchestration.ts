@@ -7,7 +7,7 @@
 import * as df from 'durable-functions';
 import type { ActivityHandler, OrchestrationContext, OrchestrationHandler, RetryOptions, Task } from 'durable-functions';
 import { FUNCTIONS } from '../shared/names';
-import { assignAttempt } from '../shared/orders/assign-attempt';
+import { assignAttempt, assignmentFailureReason } from '../shared/orders/assign-attempt';
 import { failOrder } from '../shared/orders/fail-order';
 import { isSettled, ORDER_EVENTS, orderSnapshotSchema, orderStatusWebhook, snapshotOf, type OrderSnapshot } from '../shared/orders/order-events';
 import { orderOrchestrationInputSchema, orderRefSchema, type OrderRef } from '../shared/orders/orchestration-input';
@@ -18,13 +18,15 @@ import { sendWebhook } from '../shared/wiring/webhooks';
 
 const failInputSchema = orderRefSchema.extend({ reason: z.string().min(1) });
 
-/** Assigns with the configured retries; once they are spent the order fails with a reason. */
+/** Assigns with the configured retries; once they are spent the order fails with the last attempt's reason. */
 function* assign(context: OrchestrationContext, ref: OrderRef, retry: RetryOptions): Generator<Task, OrderSnapshot, unknown> {
+  let reason: string;
   try {
     return orderSnapshotSchema.parse(yield context.df.callActivityWithRetry(FUNCTIONS.orderAssignActivity, retry, ref));
-  } catch {
-    return orderSnapshotSchema.parse(yield context.df.callActivity(FUNCTIONS.orderFailActivity, { ...ref, reason: 'no-requisite-available' }));
+  } catch (error) {
+    reason = assignmentFailureReason(error);
   }
+  return orderSnapshotSchema.parse(yield context.df.callActivity(FUNCTIONS.orderFailActivity, { ...ref, reason }));
 }
 
 const orderLifecycle: OrchestrationHandler = function* (context: OrchestrationContext) {

@@ -9,9 +9,11 @@ import { findOrderTenant, listTraderOrders } from '../shared/orders/order-querie
 import { staffActor, traderActor } from '../shared/orders/principal-actor';
 import type { Actor, OrderActionBody } from '../shared/orders/schemas';
 import { reasonBodySchema, resolveAction, resolveBodySchema } from '../shared/orders/staff-requests';
+import { CONFIRMATION_MAX_BODY_BYTES, readConfirmationBody } from '../shared/orders/confirmation-request';
+import { confirmWithReceipt } from '../shared/orders/receipt-confirmation';
 import { toOrderView } from '../shared/orders/view';
 import { authenticate } from '../shared/wiring/auth';
-import { announceOrderStatus, orderEngine } from '../shared/wiring/orders';
+import { announceOrderStatus, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const users = (roles: ('trader' | 'support' | 'admin')[]) => ({ auth: authenticate, accept: ['user' as const], roles });
@@ -47,13 +49,26 @@ app.http(FUNCTIONS.listTraderOrders, {
   }),
 });
 
+// Pay-in: the trader saw the money arrive (→ completed). Pay-out: the trader says he sent it (→ awaiting_confirmation)
+// and must attach the receipt (multipart `receipt`: JPEG/PNG/PDF ≤ 10 MB), else 400 `receipt-required`.
 app.http(FUNCTIONS.traderConfirmOrder, {
   ...durable,
   route: 'v1/trader/orders/{id}/confirm',
-  handler: actionHandler(users(['trader']), async (call) => ({
-    actor: traderActor(call.principal),
-    body: { action: 'confirm', ...(await optionalBody(call, reasonBodySchema)) },
-  })),
+  handler: (request, context) =>
+    httpHandler({ ...users(['trader']), maxBodyBytes: CONFIRMATION_MAX_BODY_BYTES }, async (call) => {
+      const { id } = call.params(idParams);
+      const engine = await orderEngine(call.log);
+      const order = await confirmWithReceipt(engine.deps, await receiptBlobs(), {
+        actor: traderActor(call.principal),
+        tenantId: await findOrderTenant(engine.deps, id),
+        orderId: id,
+        action: (o) => (o.direction === 'payout' ? 'confirm_payment' : 'confirm'),
+        receiptRequired: (o) => o.direction === 'payout',
+        read: (o) => readConfirmationBody(call, o, receiptBlobs),
+      });
+      await announceOrderStatus(order, df.getClient(context), call.log);
+      return ok(toOrderView(order, 'trader'));
+    })(request, context),
 });
 
 app.http(FUNCTIONS.traderCancelOrder, {

@@ -1,5 +1,5 @@
 /** Merchant order API (API key): pay-ins and pay-outs. Idempotency-Key is required on create. */
-import { app, type InvocationContext } from '@azure/functions';
+import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { created, httpHandler, ok } from '../shared/http';
@@ -7,10 +7,12 @@ import { FUNCTIONS } from '../shared/names';
 import { orderIdFromIdempotencyKey } from '../shared/orders/idempotency-order-id';
 import { merchantActor } from '../shared/orders/principal-actor';
 import type { OrderDirection } from '../shared/orders/schemas';
+import { CONFIRMATION_MAX_BODY_BYTES, readConfirmationBody } from '../shared/orders/confirmation-request';
+import { confirmWithReceipt } from '../shared/orders/receipt-confirmation';
 import { toOrderView } from '../shared/orders/view';
 import { notFound } from '../shared/errors';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
-import { announceOrderStatus, enqueueOrder, orderEngine } from '../shared/wiring/orders';
+import { announceOrderStatus, enqueueOrder, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const merchantOnly = { auth: authenticate, accept: ['apiKey' as const], rateLimit: { limiter: rateLimiter } };
@@ -42,20 +44,32 @@ app.http(FUNCTIONS.getPayin, { route: `${PATHS.payin}/{id}`, methods: ['GET'], a
 app.http(FUNCTIONS.createPayout, { route: PATHS.payout, methods: ['POST'], authLevel: 'anonymous', handler: createHandler('payout') });
 app.http(FUNCTIONS.getPayout, { route: `${PATHS.payout}/{id}`, methods: ['GET'], authLevel: 'anonymous', handler: getHandler('payout') });
 
-// The payer says the money was sent: `assigned` → `awaiting_confirmation`; the trader then confirms.
-app.http(FUNCTIONS.confirmPayin, {
-  route: `${PATHS.payin}/{id}/confirm`,
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  extraInputs: [df.input.durableClient()],
-  handler: (request, context: InvocationContext) =>
-    httpHandler(merchantOnly, async (call) => {
+/**
+ * Merchant confirmations. Pay-in: the payer says the money was sent (`assigned` → `awaiting_confirmation`;
+ * the trader then confirms). Pay-out: the merchant confirms the trader's transfer arrived (→ `completed`).
+ * Either may carry a receipt (multipart `receipt`: JPEG/PNG/PDF ≤ 10 MB), stored in Blob `receipts`.
+ */
+function confirmHandler(direction: OrderDirection) {
+  return (request: HttpRequest, context: InvocationContext) =>
+    httpHandler({ ...merchantOnly, maxBodyBytes: CONFIRMATION_MAX_BODY_BYTES }, async (call) => {
       const { id } = call.params(idParams);
       const engine = await orderEngine(call.log);
-      const current = await engine.getOrder(call.principal.tenantId, id);
-      if (current.direction !== 'payin') throw notFound('Order');
-      const order = await engine.applyOrderAction(merchantActor(call.principal), call.principal.tenantId, id, { action: 'confirm_payment' });
+      const order = await confirmWithReceipt(engine.deps, await receiptBlobs(), {
+        actor: merchantActor(call.principal),
+        tenantId: call.principal.tenantId,
+        orderId: id,
+        action: (o) => {
+          if (o.direction !== direction) throw notFound('Order');
+          return direction === 'payin' ? 'confirm_payment' : 'confirm';
+        },
+        receiptRequired: () => false,
+        read: (o) => readConfirmationBody(call, o, receiptBlobs),
+      });
       await announceOrderStatus(order, df.getClient(context), call.log);
       return ok(toOrderView(order, 'merchant'));
-    })(request, context),
-});
+    })(request, context);
+}
+
+const confirmRoute = { methods: ['POST' as const], authLevel: 'anonymous' as const, extraInputs: [df.input.durableClient()] };
+app.http(FUNCTIONS.confirmPayin, { ...confirmRoute, route: `${PATHS.payin}/{id}/confirm`, handler: confirmHandler('payin') });
+app.http(FUNCTIONS.confirmPayout, { ...confirmRoute, route: `${PATHS.payout}/{id}/confirm`, handler: confirmHandler('payout') });

@@ -4,6 +4,7 @@ import { notFound } from '../shared/errors';
 import { FUNCTIONS } from '../shared/names';
 import { httpHandler, ok } from '../shared/http';
 import { principalName } from '../shared/auth';
+import { auditCall, requireRolesAudited } from '../shared/wiring/audit';
 import { authenticate } from '../shared/wiring/auth';
 import { settingsDefinition, settingsStore } from '../shared/wiring/settings';
 
@@ -32,11 +33,15 @@ app.http(FUNCTIONS.putSetting, {
   route: 'v1/admin/settings/{key}',
   methods: ['PUT'],
   authLevel: 'anonymous',
-  handler: httpHandler({ auth: authenticate, roles: ['admin'] }, async (call) => {
+  // Roles checked in the handler, so a refused change is in the audit trail too.
+  handler: httpHandler({ auth: authenticate }, async (call) => {
     const { key } = call.params(keyParams);
+    const target = { targetType: 'settings', targetId: key } as const;
+    await requireRolesAudited(call, ['admin'], 'settings.update', target);
     const definition = definitionOf(key);
     const body = await call.body(z.object({ value: z.unknown() }));
     const value = await (await settingsStore()).put(definition, body.value, principalName(call.principal));
+    await auditCall(call, 'settings.update', target);
     return ok({ key, description: definition.description, value });
   }),
 });

@@ -1,9 +1,13 @@
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
 import { z } from 'zod';
 import { FUNCTIONS } from '../shared/names';
-import { accepted, httpHandler, ok } from '../shared/http';
+import { accepted, httpHandler, json, ok } from '../shared/http';
+import { verificationLocation } from '../shared/kyc/create-verification';
+import { requestVerificationErasure } from '../shared/privacy/request-erasure';
+import { auditCall } from '../shared/wiring/audit';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
-import { verificationApi } from '../shared/wiring/kyc';
+import { appClock, kycStores, verificationApi } from '../shared/wiring/kyc';
 
 // Document 15 MB + selfie video 50 MB + multipart overhead; each part has its own limit in shared/kyc/upload.ts.
 const MAX_UPLOAD_BYTES = 70 * 1024 * 1024;
@@ -15,7 +19,8 @@ app.http(FUNCTIONS.createVerification, {
   authLevel: 'anonymous',
   handler: httpHandler(
     { auth: authenticate, accept: ['apiKey'], maxBodyBytes: MAX_UPLOAD_BYTES, rateLimit: { limiter: rateLimiter } },
-    async ({ request, principal, log }) => {
+    async (call) => {
+      const { request, principal, log } = call;
       const api = await verificationApi(log);
       const length = request.headers.get('content-length');
       const result = await api.create({
@@ -25,11 +30,13 @@ app.http(FUNCTIONS.createVerification, {
         body: request.body,
         idempotencyKey: request.headers.get('idempotency-key'),
       });
+      if (!result.replayed) await auditCall(call, 'verification.create', { targetType: 'verification', targetId: result.id });
       return accepted({ id: result.id, status: result.status }, result.location);
     },
   ),
 });
 
+// GET: the view, or 410 with only { id, status: "erased", erasedAt } once erased.
 app.http(FUNCTIONS.getVerification, {
   route: 'v1/verifications/{id}',
   methods: ['GET'],
@@ -37,6 +44,29 @@ app.http(FUNCTIONS.getVerification, {
   handler: httpHandler({ auth: authenticate, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {
     const { id } = call.params(idParams);
     const api = await verificationApi(call.log);
-    return ok(await api.get(call.principal.tenantId, id));
+    const found = await api.find(call.principal.tenantId, id);
+    if (found.kind === 'erased') return json(410, found.view);
+    await auditCall(call, 'verification.read', { targetType: 'verification', targetId: id });
+    return ok(found.view);
+  }),
+});
+
+// DELETE: 202 and the erasure runs in the verification's retention orchestration; repeating it is
+// harmless (202 again, with status "erased" and erasedAt once done).
+app.http(FUNCTIONS.deleteVerification, {
+  route: 'v1/verifications/{id}',
+  methods: ['DELETE'],
+  authLevel: 'anonymous',
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler({ auth: authenticate, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {
+    const { id } = call.params(idParams);
+    const { verifications } = await kycStores();
+    const view = await requestVerificationErasure(
+      { verifications, clock: appClock, client: df.getClient(call.context), orchestration: FUNCTIONS.verificationRetention },
+      call.principal.tenantId,
+      id,
+    );
+    await auditCall(call, 'verification.erase', { targetType: 'verification', targetId: id });
+    return accepted(view, verificationLocation(id));
   }),
 });

@@ -98,6 +98,7 @@ export class Host {
       functions: list,
       functionsWithTrigger: (type) => list().filter((fn) => fn.trigger.type.toLowerCase() === type.toLowerCase()),
       invoker,
+      appDir: this.options.appDir,
       settings,
       resolveSetting: (value) => resolveSetting(settings, value),
       storageConnectionString: /^UseDevelopmentStorage=true/i.test(storage) ? DEV_STORAGE : storage,

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { RawHttpHandler } from './types';
 
 export class HostServer {
-  readonly #server = http.createServer((req, res) => void this.#dispatch(req, res));
+  // Idle keep-alive sockets live 65 s (as behind Azure's front end), longer than clients keep them: with the
+  // 5 s default a client reusing a socket just as the server drops it gets ECONNRESET ("fetch failed").
+  readonly #server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void this.#dispatch(req, res));
   readonly #handlers: { prefix: string; handler: RawHttpHandler }[] = [];
   #origin = '';
 

@@ -75,6 +75,8 @@ export interface HostContext {
   functions(): RegisteredFunction[];
   functionsWithTrigger(type: string): RegisteredFunction[];
   invoker: Invoker;
+  /** The app's folder (host.json, local.settings.json); relative paths in settings resolve against it. */
+  appDir: string;
   /** App settings (local.settings.json Values merged over process.env). */
   settings: Record<string, string | undefined>;
   /** Resolves `%NAME%` placeholders in binding options from settings. */

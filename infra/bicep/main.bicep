@@ -79,6 +79,10 @@ module functionApp 'modules/function-app.bicep' = {
       // NCRONTAB schedules of the order sweep and expiry timers (functions/order-processing.ts).
       ORDER_SWEEP_SCHEDULE: '0 */1 * * * *'
       ORDER_EXPIRY_SCHEDULE: '30 */1 * * * *'
+      // Daily retention sweep (second line of defence behind the per-verification orchestrations).
+      RETENTION_SWEEP_SCHEDULE: '0 15 3 * * *'
+      // Fails verifications stalled before a decision (functions/kyc-watchdog.ts).
+      KYC_STALLED_SCHEDULE: '0 */5 * * * *'
       // Resolved by the platform from Key Vault through the app's identity.
       API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/api-key-pepper/)'
     }

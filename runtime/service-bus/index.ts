@@ -67,7 +67,7 @@ function listenerFor(host: HostContext, fn: RegisteredFunction, broker: LocalBro
 function queueDefinitionsFrom(host: HostContext): LocalBrokerOptions {
   const file = host.settings.LOCAL_SERVICE_BUS_QUEUES;
   if (!file) return {};
-  const definitions = JSON.parse(readFileSync(path.resolve(file), 'utf8')) as Record<
+  const definitions = JSON.parse(readFileSync(path.resolve(host.appDir, file), 'utf8')) as Record<
     string,
     { lockDurationSeconds?: number; maxDeliveryCount?: number }
   >;

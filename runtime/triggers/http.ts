@@ -194,6 +194,9 @@ async function invokeStreaming(
   const proxyReq = http.request(new URL(url.pathname + url.search, context.streamUri), {
     method: req.method,
     headers: { ...req.headers, 'x-ms-invocation-id': invocationId, 'x-forwarded-host': url.host, 'x-forwarded-proto': 'http' },
+    // A fresh loopback connection per request: reusing a keep-alive socket races the library server's
+    // keep-alive timeout (ECONNRESET → a spurious 500), most often when a busy event loop skews the timers.
+    agent: false,
   });
   const proxied = new Promise<IncomingMessage>((resolve, reject) => proxyReq.on('response', resolve).on('error', reject));
   req.pipe(proxyReq);

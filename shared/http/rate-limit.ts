@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { isConflict, isPreconditionFailed } from '../platform/cosmos-status';
+import { isConflict, isNotFound } from '../platform/cosmos-status';
 import { type Clock, systemClock } from '../platform/clock';
 import { HttpDomainError } from './problem';
 
@@ -26,6 +26,7 @@ export interface FixedWindowPolicy {
 }
 
 interface WindowDoc {
+  /** `{scope}:{windowStart}`: one document per window, so a window never needs resetting. */
   id: string;
   tenantId: string;
   windowStart: number;
@@ -34,12 +35,10 @@ interface WindowDoc {
   ttl: number;
 }
 
-const MAX_CONFLICT_RETRIES = 8;
-
 /**
- * Fixed-window counter, one document per tenant and scope, updated with an ETag
- * condition so concurrent instances never lose a count (on 412 it re-reads and retries).
- * Costs one read and one write per request; a window allows up to `limit` requests.
+ * Fixed-window counter, one document per tenant, scope and window, counted with Cosmos's atomic
+ * `incr` patch: concurrent requests never conflict (an ETag read-modify-write made a burst of one
+ * tenant's requests fight over the document and shed them), and a request costs one round trip.
  */
 export class CosmosFixedWindowRateLimiter implements RateLimiter {
   constructor(
@@ -49,35 +48,30 @@ export class CosmosFixedWindowRateLimiter implements RateLimiter {
   ) {}
 
   async consume(tenantId: string, scope: string): Promise<RateLimitDecision> {
-    for (let i = 0; i < MAX_CONFLICT_RETRIES; i++) {
-      const decision = await this.tryConsume(tenantId, scope);
-      if (decision) return decision;
-    }
-    // Heavy contention on one tenant's window: shed the request rather than spin.
-    return { allowed: false, retryAfterS: 1 };
-  }
-
-  /** One optimistic round; undefined when another writer got there first. */
-  private async tryConsume(tenantId: string, scope: string): Promise<RateLimitDecision | undefined> {
     const nowMs = this.clock.now().getTime();
     const windowMs = this.policy.windowS * 1000;
     const windowStart = Math.floor(nowMs / windowMs) * windowMs;
-    const retryAfterS = Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000));
-    const id = scope;
-    const { resource, etag } = await this.container.item(id, tenantId).read<WindowDoc>();
-    const current = resource && resource.windowStart === windowStart ? resource.count : 0;
-    if (current >= this.policy.limit) return { allowed: false, retryAfterS };
-    const next: WindowDoc = { id, tenantId, windowStart, count: current + 1, ttl: this.policy.windowS * 2 };
+    const count = await this.increment({ id: `${scope}:${windowStart}`, tenantId, windowStart, count: 1, ttl: this.policy.windowS * 2 });
+    if (count > this.policy.limit) return { allowed: false, retryAfterS: Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000)) };
+    return { allowed: true, remaining: this.policy.limit - count };
+  }
+
+  /** The window's count after this request: patch if the window exists, else create it (a lost create race patches). */
+  private async increment(first: WindowDoc): Promise<number> {
+    const item = this.container.item(first.id, first.tenantId);
     try {
-      if (resource && etag) {
-        await this.container.item(id, tenantId).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
-      } else {
-        await this.container.items.create(next);
-      }
+      const { resource } = await item.patch<WindowDoc>([{ op: 'incr', path: '/count', value: 1 }]);
+      if (resource) return resource.count;
     } catch (e) {
-      if (isPreconditionFailed(e) || isConflict(e)) return undefined;
-      throw e;
+      if (!isNotFound(e)) throw e;
     }
-    return { allowed: true, remaining: this.policy.limit - next.count };
+    try {
+      await this.container.items.create(first);
+      return first.count;
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      const { resource } = await item.patch<WindowDoc>([{ op: 'incr', path: '/count', value: 1 }]);
+      return resource?.count ?? Number.POSITIVE_INFINITY;
+    }
   }
 }

@@ -24,6 +24,7 @@ import {
   type VerificationView,
 } from './verification';
 import type { VerificationStore } from './verification-store';
+import { toErasedView, type ErasedVerificationView } from './tombstone';
 
 /**
  * POST and GET /api/v1/verifications.
@@ -231,7 +232,20 @@ export function createVerificationApi(deps: VerificationApiDeps) {
     return toApiView(record);
   }
 
-  return { create, get };
+  /** GET with erasure visible: the view, or the erased view (410) while the tombstone lasts; 404 otherwise. */
+  async function find(
+    tenantId: string,
+    id: string,
+  ): Promise<{ kind: 'record'; view: VerificationView } | { kind: 'erased'; view: ErasedVerificationView }> {
+    if (!isSafeId(id)) throw notFound('Verification');
+    const found = await verifications.lookup(tenantId, id);
+    if (!found) throw notFound('Verification');
+    return found.kind === 'erased'
+      ? { kind: 'erased', view: toErasedView(found.tombstone) }
+      : { kind: 'record', view: toApiView(found.record) };
+  }
+
+  return { create, get, find };
 }
 
 export type VerificationApi = ReturnType<typeof createVerificationApi>;

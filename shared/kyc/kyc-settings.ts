@@ -55,6 +55,8 @@ export const kycSettingsSchema = z
     backlogLimit: z.number().int().min(1).default(500),
     /** Retry-After sent with a 503 back-pressure answer, in seconds. */
     backlogRetryAfterSeconds: z.number().int().min(1).default(30),
+    /** Minutes an unfinished verification may go unchanged before the watchdog fails it (PROCESSING_FAILED). */
+    stalledAfterMinutes: z.number().int().min(5).default(30),
     /** Days media blobs are kept after creation. */
     mediaRetentionDays: z.number().int().min(1).default(7),
     /** Days the verification record is kept after creation. */

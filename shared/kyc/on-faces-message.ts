@@ -5,6 +5,7 @@ import type { LivenessFindings } from './evidence';
 import { parseEvidence } from './evidence-schema';
 import { mediaFailureReason } from './media-failure';
 import { facesMessageSchema } from './messages';
+import { ifStillThere } from './verification-store';
 import type { PipelineDeps, SelfieImages } from './pipeline-ports';
 import { applyStatusChange, isTerminal, type VerificationRecord } from './verification';
 
@@ -13,7 +14,7 @@ export const livenessSessionPending = (verificationId: string) =>
   new DomainError('liveness-session-pending', `Liveness session of verification ${verificationId} has no result yet`, 503, {}, false);
 
 export type FacesResult =
-  | { action: 'ignored'; why: 'no-record' }
+  | { action: 'ignored'; why: 'no-record' | 'erased' }
   | { action: 'already-done'; status: VerificationRecord['status'] }
   | { action: 'decided'; status: VerificationRecord['status'] }
   | { action: 'failed'; reason: 'UNREADABLE_MEDIA' | 'VIDEO_TOO_LONG' };
@@ -49,15 +50,21 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
   const ref = facesMessageSchema.parse(message);
   const { tenantId, verificationId } = ref;
   const current = await deps.verifications.get(tenantId, verificationId);
+  // No record: never existed, or erased (its tombstone reads as absent).
   if (!current) return { action: 'ignored', why: 'no-record' };
   if (isTerminal(current.status)) {
     await publishCompletion(current, deps);
     return { action: 'already-done', status: current.status };
   }
+  if (current.mediaErasedAt) return { action: 'ignored', why: 'erased' };
 
-  const { record: started } = await deps.verifications.update(tenantId, verificationId, (r) =>
-    isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'processing', step: 'faces' }, deps.clock.now()).record,
+  const begun = await ifStillThere(() =>
+    deps.verifications.update(tenantId, verificationId, (r) =>
+      isTerminal(r.status) || r.mediaErasedAt ? undefined : applyStatusChange(r, { to: 'processing', step: 'faces' }, deps.clock.now()).record,
+    ),
   );
+  if (!begun || begun.record.mediaErasedAt) return { action: 'ignored', why: 'erased' };
+  const started = begun.record;
   // A mobile liveness session's verdict replaces the passive photo/frame liveness; read it first so a
   // session still in progress costs no face work (the throw makes the queue deliver the message again).
   const sessionLiveness = await livenessFromSession(started, deps);
@@ -65,6 +72,9 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
   try {
     images = await loadImages(started, deps);
   } catch (e) {
+    // The media went while we loaded it (erasure): done, not a failure to retry.
+    const now = await deps.verifications.get(tenantId, verificationId);
+    if (!now || now.mediaErasedAt) return { action: 'ignored', why: 'erased' };
     const reason = mediaFailureReason(e);
     if (!reason) throw e;
     await failVerification(ref, reason, deps);
@@ -74,9 +84,14 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
   const evidence = parseEvidence(sessionLiveness ? { ...collected, liveness: sessionLiveness } : collected);
   const decision = decide(evidence, deps.settings);
 
-  const { record } = await deps.verifications.update(tenantId, verificationId, (r) =>
-    isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'decided', decision }, deps.clock.now()).record,
+  // ETag-conditioned: a record erased meanwhile is not written back (no decision, no announcement).
+  const decided = await ifStillThere(() =>
+    deps.verifications.update(tenantId, verificationId, (r) =>
+      isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'decided', decision }, deps.clock.now()).record,
+    ),
   );
+  if (!decided) return { action: 'ignored', why: 'erased' };
+  const { record } = decided;
   await publishCompletion(record, deps);
   return { action: 'decided', status: record.status };
 }

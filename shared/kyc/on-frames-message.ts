@@ -6,11 +6,12 @@ import { frameBlobName } from './blob-names';
 import { failVerification } from './completion';
 import { mediaFailureReason } from './media-failure';
 import { framesMessageSchema, messageIds, type VerificationRef } from './messages';
+import { ifStillThere } from './verification-store';
 import type { PipelineDeps } from './pipeline-ports';
 import { applyStatusChange, isTerminal } from './verification';
 
 export type FramesResult =
-  | { action: 'ignored'; why: 'no-record' }
+  | { action: 'ignored'; why: 'no-record' | 'erased' }
   | { action: 'already-done' }
   | { action: 'sent-faces'; frames: number; reused: boolean }
   | { action: 'failed'; reason: 'UNREADABLE_MEDIA' | 'VIDEO_TOO_LONG' };
@@ -28,7 +29,9 @@ export async function onFramesMessage(message: unknown, deps: PipelineDeps): Pro
   const ref = framesMessageSchema.parse(message);
   const { tenantId, verificationId } = ref;
   const current = await deps.verifications.get(tenantId, verificationId);
+  // No record: never existed, or erased (its tombstone reads as absent). Media erased: nothing to extract.
   if (!current) return { action: 'ignored', why: 'no-record' };
+  if (current.mediaErasedAt) return { action: 'ignored', why: 'erased' };
   if (isTerminal(current.status)) return { action: 'already-done' };
   if (current.frames?.length) {
     await sendFaces(ref, deps);
@@ -37,9 +40,12 @@ export async function onFramesMessage(message: unknown, deps: PipelineDeps): Pro
   const video = current.media?.selfie;
   if (!video || video.kind !== 'video') throw new Error(`Verification ${verificationId} has no selfie video`);
 
-  await deps.verifications.update(tenantId, verificationId, (r) =>
-    isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'processing', step: 'frames' }, deps.clock.now()).record,
+  const started = await ifStillThere(() =>
+    deps.verifications.update(tenantId, verificationId, (r) =>
+      isTerminal(r.status) || r.mediaErasedAt ? undefined : applyStatusChange(r, { to: 'processing', step: 'frames' }, deps.clock.now()).record,
+    ),
   );
+  if (!started || started.record.mediaErasedAt) return { action: 'ignored', why: 'erased' };
 
   const dir = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'vouch-kyc-'));
   let frames: Buffer[];
@@ -63,9 +69,18 @@ export async function onFramesMessage(message: unknown, deps: PipelineDeps): Pro
   const names = frames.map((_, i) => frameBlobName(tenantId, verificationId, i));
   // Deterministic names: a second run overwrites the same blobs instead of adding more.
   await Promise.all(frames.map((jpeg, i) => deps.blobs.upload(names[i]!, jpeg, 'image/jpeg')));
-  await deps.verifications.update(tenantId, verificationId, (r) =>
-    isTerminal(r.status) ? undefined : { ...r, frames: names, updatedAt: deps.clock.now().toISOString() },
+  // Erased while we extracted: the erasure wrote its mark before deleting blobs, so if this conditional
+  // write still sees a record without it, the erasure's blob delete comes later and takes our frames;
+  // otherwise the frames we just wrote are ours to remove.
+  const listed = await ifStillThere(() =>
+    deps.verifications.update(tenantId, verificationId, (r) =>
+      isTerminal(r.status) || r.mediaErasedAt ? undefined : { ...r, frames: names, updatedAt: deps.clock.now().toISOString() },
+    ),
   );
+  if (!listed || listed.record.mediaErasedAt) {
+    await Promise.all(names.map((name) => deps.blobs.delete(name)));
+    return { action: 'ignored', why: 'erased' };
+  }
   await sendFaces(ref, deps);
   return { action: 'sent-faces', frames: names.length, reused: false };
 }

@@ -6,7 +6,7 @@ import { messageIds, uploadManifestSchema } from './messages';
 import type { PipelineDeps } from './pipeline-ports';
 
 export type MediaUploadedResult =
-  | { action: 'ignored'; why: 'not-a-manifest' | 'no-record' }
+  | { action: 'ignored'; why: 'not-a-manifest' | 'no-record' | 'erased' }
   | { action: 'already-started' }
   | { action: 'sent'; queue: typeof QUEUES.frames | typeof QUEUES.faces };
 
@@ -22,18 +22,21 @@ export async function onMediaUploaded(blobName: string, deps: PipelineDeps): Pro
   if (parsed?.part !== 'manifest') return { action: 'ignored', why: 'not-a-manifest' };
   const { tenantId, verificationId } = parsed;
 
-  const manifest = uploadManifestSchema.parse(
-    JSON.parse((await deps.blobs.download(manifestBlobName(tenantId, verificationId))).toString('utf8')),
-  );
-  if (manifest.tenantId !== tenantId || manifest.verificationId !== verificationId) {
-    throw new Error(`Manifest ${blobName} names another verification`);
-  }
   const existing = await deps.verifications.get(tenantId, verificationId);
   if (!existing) {
     // Erased (or expired) before its trigger ran: nothing to process.
     logger.warn('kyc: manifest without a verification record', { verificationId });
     return { action: 'ignored', why: 'no-record' };
   }
+  // Media erased (retention or erasure): the manifest went with them, there is nothing to process.
+  if (existing.mediaErasedAt) return { action: 'ignored', why: 'erased' };
+  const manifest = uploadManifestSchema.parse(
+    JSON.parse((await deps.blobs.download(manifestBlobName(tenantId, verificationId))).toString('utf8')),
+  );
+  if (manifest.tenantId !== tenantId || manifest.verificationId !== verificationId) {
+    throw new Error(`Manifest ${blobName} names another verification`);
+  }
+
   // POST marks the record pending after writing the manifest; if it crashed in between, we do.
   const record = existing.status === 'uploading' ? await markUploaded(deps.verifications, manifest, deps.clock.now()) : existing;
   // Past `pending`, the frames/faces step owns it (and its own message redelivers it).

@@ -21,7 +21,7 @@ export const REASONS = {
   LIVENESS_UNAVAILABLE: 'No liveness result could be computed for the selfie.',
   UNREADABLE_MEDIA: 'A file could not be decoded (corrupt, truncated or not really the declared format).',
   VIDEO_TOO_LONG: 'The selfie video is longer than the allowed duration.',
-  PROCESSING_FAILED: 'Processing failed repeatedly for a reason unrelated to the media; the message was dead-lettered.',
+  PROCESSING_FAILED: 'Processing failed repeatedly for a reason unrelated to the media (the message was dead-lettered), or stalled past `kyc.stalledAfterMinutes`.',
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;

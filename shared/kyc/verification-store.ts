@@ -1,13 +1,29 @@
 import type { Container } from '@azure/cosmos';
 import { conflict, DomainError, notFound } from '../errors';
+import { isTombstoneDocument, verificationTombstoneSchema, type VerificationTombstone } from './tombstone';
 import { verificationRecordSchema, type VerificationRecord } from './verification';
+
+/** A stored verification: the record, or the tombstone an erasure left. */
+export type VerificationLookup =
+  | { kind: 'record'; record: VerificationRecord }
+  | { kind: 'erased'; tombstone: VerificationTombstone };
 
 /** The `verifications` container (partition key `/tenantId`); every read is tenant-scoped. */
 export interface VerificationStore {
   /** Writes a new record; 409 `verification-exists` if the id is taken. */
   create(record: VerificationRecord): Promise<VerificationRecord>;
-  /** The record, or undefined when absent or another tenant's (the partition key scopes the read). */
+  /**
+   * The record, or undefined when absent, erased (a tombstone) or another tenant's (the partition
+   * key scopes the read). Every pipeline step reads through this, so "erased" is "nothing to do".
+   */
   get(tenantId: string, id: string): Promise<VerificationRecord | undefined>;
+  /** The record or its tombstone; undefined when neither exists. */
+  lookup(tenantId: string, id: string): Promise<VerificationLookup | undefined>;
+  /**
+   * Replaces the document (record or not) with `tombstone`, unconditionally: an erasure wins over
+   * any concurrent update, whose ETag condition then fails and whose re-read finds no record.
+   */
+  writeTombstone(tombstone: VerificationTombstone): Promise<void>;
   /**
    * Read-modify-write under the record's ETag, retried on 412 with a fresh read.
    * `change` returns the new record, or undefined for "nothing to do" (no write).
@@ -36,12 +52,18 @@ export function createVerificationStore(container: Container): VerificationStore
   const parse = (doc: unknown) => verificationRecordSchema.parse(doc);
   const withoutEtag = ({ _etag, ...rest }: VerificationRecord) => rest;
 
-  const get = async (tenantId: string, id: string) => {
+  const lookup = async (tenantId: string, id: string): Promise<VerificationLookup | undefined> => {
     const { resource, statusCode } = await container.item(id, tenantId).read();
     if (statusCode === 404 || !resource) return undefined;
-    const record = parse(resource);
     // Defence in depth: the partition key already scopes the read.
-    return record.tenantId === tenantId ? record : undefined;
+    if ((resource as { tenantId?: unknown }).tenantId !== tenantId) return undefined;
+    if (isTombstoneDocument(resource)) return { kind: 'erased', tombstone: verificationTombstoneSchema.parse(resource) };
+    return { kind: 'record', record: parse(resource) };
+  };
+
+  const get = async (tenantId: string, id: string) => {
+    const found = await lookup(tenantId, id);
+    return found?.kind === 'record' ? found.record : undefined;
   };
 
   return {
@@ -56,6 +78,13 @@ export function createVerificationStore(container: Container): VerificationStore
     },
 
     get,
+    lookup,
+
+    async writeTombstone(tombstone) {
+      const { _etag, ...doc } = verificationTombstoneSchema.parse(tombstone);
+      void _etag;
+      await container.items.upsert(doc);
+    },
 
     async update(tenantId, id, change) {
       for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
@@ -101,4 +130,14 @@ export function createVerificationStore(container: Container): VerificationStore
       return resources.map(parse);
     },
   };
+}
+
+/** Runs a record update; undefined when the record is gone (erased meanwhile) instead of a 404. */
+export async function ifStillThere<T>(update: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await update();
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'not-found') return undefined;
+    throw e;
+  }
 }

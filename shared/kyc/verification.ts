@@ -78,6 +78,10 @@ export const verificationRecordSchema = z.object({
   mediaExpiresAt: isoDate,
   /** After this the record itself goes (Cosmos `ttl` below enforces it in Azure). */
   recordExpiresAt: isoDate,
+  /** Set (before the blobs are deleted) when the media went; later pipeline work is a no-op. */
+  mediaErasedAt: isoDate.optional(),
+  /** Set by DELETE / subject erasure; the retention sweep finishes an erasure whose orchestration was lost. */
+  erasureRequestedAt: isoDate.optional(),
   decision: decisionSchema.optional(),
   /** Why a `failed` verification failed. */
   failureReason: failureReasonSchema.optional(),

@@ -12,6 +12,7 @@
  * two the next attempt finds it and finishes the same reservation: the order is
  * neither lost nor reserved twice.
  */
+import { fraudCheckEvent } from '../audit/fraud-check-event';
 import { DomainError } from '../errors';
 import type { OrderDeps } from './deps';
 import { PLATFORM_TENANT, type OrderDoc, type RequisiteDoc, type ReservationDoc, type TraderDoc } from './documents';
@@ -116,7 +117,10 @@ async function recordFraudCheck(deps: OrderDeps, order: OrderDoc): Promise<Order
             history: [...current.history, historyEntry(deps, SYSTEM_ACTOR, 'fraud-check', { details: { ...result, ...counts } })],
           },
     s.CONCURRENCY_MAX_ATTEMPTS,
+    order,
   );
+  // Audited once, by the worker whose write stored the decision (the order id correlates the entry).
+  if (doc.fraud?.at === at) await deps.audit?.(fraudCheckEvent(order.tenantId, order.id, result.decision, order.id));
   return doc;
 }
 
@@ -139,8 +143,11 @@ async function findCandidates(deps: OrderDeps, order: OrderDoc): Promise<Candida
   return rankCandidates(resources, await deps.reference.traders(), order, deps.clock.now());
 }
 
-/** Puts this requisite's claim on the order; answers the claim the order actually carries (maybe another attempt's). */
-async function claim(deps: OrderDeps, order: OrderDoc, candidate: Candidate): Promise<OrderDoc['claim'] | undefined> {
+/**
+ * Puts this requisite's claim on the order; answers the claim the order actually
+ * carries (maybe another attempt's), undefined if it no longer waits, and the order as written.
+ */
+async function claim(deps: OrderDeps, order: OrderDoc, candidate: Candidate): Promise<{ claim: OrderDoc['claim'] | undefined; order: OrderDoc }> {
   const { doc } = await mutateItem<OrderDoc>(
     deps.store.orders,
     order.id,
@@ -151,18 +158,21 @@ async function claim(deps: OrderDeps, order: OrderDoc, candidate: Candidate): Pr
       return { ...current, claim: { requisiteId: candidate.requisite.id, traderId: candidate.trader.id, at } };
     },
     deps.settings.CONCURRENCY_MAX_ATTEMPTS,
+    order,
   );
-  return WAITING.includes(doc.status) ? doc.claim : undefined;
+  return { claim: WAITING.includes(doc.status) ? doc.claim : undefined, order: doc };
 }
 
-async function dropClaim(deps: OrderDeps, order: OrderDoc, requisiteId: string): Promise<void> {
-  await mutateItem<OrderDoc>(
+async function dropClaim(deps: OrderDeps, order: OrderDoc, requisiteId: string): Promise<OrderDoc> {
+  const { doc } = await mutateItem<OrderDoc>(
     deps.store.orders,
     order.id,
     order.tenantId,
     (current) => (current.claim?.requisiteId === requisiteId ? { ...current, claim: undefined } : null),
     deps.settings.CONCURRENCY_MAX_ATTEMPTS,
+    order,
   );
+  return doc;
 }
 
 /** Reservation attempts on one requisite before treating it as contended and trying the next. */
@@ -180,6 +190,8 @@ async function assignToRequisite(deps: OrderDeps, order: OrderDoc): Promise<Assi
   const rate = await deps.reference.exchangeRate(deps.settings.SETTLEMENT_CURRENCY, order.currency);
   const passes = Math.max(1, Math.ceil(deps.settings.CONCURRENCY_MAX_ATTEMPTS / ATTEMPTS_PER_REQUISITE));
   let pendingClaim = order.claim;
+  // The order as this attempt last read or wrote it: each write starts from it instead of reading again.
+  let latest = order;
   for (let pass = 0; pass < passes; pass += 1) {
     const tried = new Set<string>();
     let candidates: Candidate[] | undefined;
@@ -189,7 +201,7 @@ async function assignToRequisite(deps: OrderDeps, order: OrderDoc): Promise<Assi
         candidates ??= await findCandidates(deps, order);
         const next = candidates.find((c) => !tried.has(c.requisite.id));
         if (!next) break;
-        pendingClaim = await claim(deps, order, next);
+        ({ claim: pendingClaim, order: latest } = await claim(deps, latest, next));
         if (!pendingClaim) return { outcome: 'unchanged', order: await getOrder(deps, order.tenantId, order.id) };
       }
       const { requisiteId, traderId } = pendingClaim;
@@ -209,11 +221,11 @@ async function assignToRequisite(deps: OrderDeps, order: OrderDoc): Promise<Assi
         reserved = { reserved: false, reason: 'contended' };
       }
       if (reserved.reserved && trader) {
-        return finishAssignment(deps, order, trader, reserved.requisite, reserved.reservation, rate);
+        return finishAssignment(deps, latest, trader, reserved.requisite, reserved.reservation, rate);
       }
       deps.logger.info('order requisite skipped', { orderId: order.id, requisiteId, reason: reserved.reserved ? 'trader-missing' : reserved.reason });
       if (reserved.reserved) await releaseReservation(deps.store, order.id, requisiteId, deps.clock, deps.settings.CONCURRENCY_MAX_ATTEMPTS);
-      await dropClaim(deps, order, requisiteId);
+      latest = await dropClaim(deps, latest, requisiteId);
       pendingClaim = undefined;
     }
     if (!contended) return undefined;
@@ -244,6 +256,8 @@ async function finishAssignment(
     const assigned = await transitionOrder(deps, order.tenantId, order.id, 'assign', SYSTEM_ACTOR, () => ({
       claim: undefined,
       nextAttemptAt: undefined,
+      // An earlier attempt's "nothing fits" no longer describes the order.
+      failureReason: undefined,
       assignment: {
         requisiteId: requisite.id,
         traderId: trader.id,
@@ -256,7 +270,7 @@ async function finishAssignment(
       },
       quote,
       expiresAt: new Date(now.getTime() + deps.settings.ORDER_TIMEOUT_MINUTES * 60_000).toISOString(),
-    }), `reservation ${reservation.id}`);
+    }), `reservation ${reservation.id}`, order);
     // Racing workers may have reserved this order elsewhere too: give those back.
     await releaseOtherReservations(deps.store, order.id, requisite.id, deps.clock, deps.settings.CONCURRENCY_MAX_ATTEMPTS);
     return { outcome: 'assigned', order: assigned };

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../audit/audit-event';
 /** The ports every order-engine operation receives. */
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -12,4 +13,6 @@ export interface OrderDeps {
   /** Cached reference data; build one per process with createReferenceData. */
   reference: ReferenceData;
   logger: Logger;
+  /** Appends to the audit trail (fraud decisions); omitted in tests that do not look at it. */
+  audit?: (event: AuditEvent) => Promise<void>;
 }

@@ -49,6 +49,9 @@ export interface TraderDoc {
   active: boolean;
   /** What the platform pays this trader per order. */
   commission: CommissionBps;
+  /** ISO time of the last change by an admin or team lead. */
+  updatedAt?: string;
+  _etag?: string;
 }
 
 export interface TeamLeadDoc {
@@ -56,6 +59,9 @@ export interface TeamLeadDoc {
   type: 'teamlead';
   tenantId: typeof PLATFORM_TENANT;
   name: string;
+  /** Absent means active (documents written before the flag existed). */
+  active?: boolean;
+  _etag?: string;
 }
 
 export type RequisiteStatus = 'active' | 'inactive' | 'blocked';
@@ -88,6 +94,8 @@ export interface RequisiteDoc {
   directions: OrderDirection[];
   /** Masked card / account number shown to the payer. */
   displayNumber: string;
+  /** Full card / account number as the trader entered it (requisites created through the API). */
+  accountNumber?: string;
   holderName: string;
   minOrderMinor: number;
   maxOrderMinor: number;
@@ -98,6 +106,9 @@ export interface RequisiteDoc {
   lastUsedAt: string | null;
   usage: RequisiteUsage;
   pending?: PendingReservationOp;
+  /** ISO times of creation and of the last owner/admin change (requisites created through the API). */
+  createdAt?: string;
+  updatedAt?: string;
   _etag?: string;
 }
 
@@ -180,7 +191,25 @@ export interface OrderDoc {
   /** Ledger posting sets done for this order, by kind (hold/refund/settle): journal id. */
   ledger: Partial<Record<OrderPostingKind, string>>;
   history: OrderHistoryEntry[];
+  /** Receipts uploaded with confirmations, oldest first (blobs in the `receipts` container). */
+  receipts?: OrderReceipt[];
   _etag?: string;
+}
+
+/** A payment receipt stored with a confirmation. */
+export interface OrderReceipt {
+  /** `{tenantId}/{orderId}/{purpose}-{uuid}.{ext}` in the `receipts` container. */
+  blobName: string;
+  /** Sniffed from the bytes: image/jpeg, image/png or application/pdf. */
+  contentType: string;
+  sizeBytes: number;
+  /** Hex sha256 of the bytes. */
+  sha256: string;
+  /** The action it came with (`confirm_payment`, `confirm`). */
+  action: string;
+  by: string;
+  role: string;
+  uploadedAt: string;
 }
 
 /** Order posting sets (hold/refund/settle) and money entering from outside (deposit). */

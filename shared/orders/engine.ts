@@ -27,6 +27,7 @@ export interface OrderEngineOptions {
   logger?: Logger;
   /** Share a cache between engines; by default each engine has its own. */
   reference?: ReferenceData;
+  audit?: OrderDeps['audit'];
 }
 
 export function createOrderEngine(options: OrderEngineOptions) {
@@ -36,6 +37,7 @@ export function createOrderEngine(options: OrderEngineOptions) {
     settings: options.settings,
     logger: options.logger ?? silentLogger,
     reference: options.reference ?? createReferenceData(options.store, options.clock, options.settings.REFERENCE_CACHE_SECONDS),
+    ...(options.audit ? { audit: options.audit } : {}),
   };
   return {
     deps,

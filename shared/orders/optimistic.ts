@@ -11,15 +11,23 @@ import { ifMatch, readItem } from './store';
 /** Return the new document, or `null` when no write is needed. May throw to abort. */
 export type Mutation<T> = (current: T) => T | null | Promise<T | null>;
 
+/**
+ * `known`: the document as the caller last read or wrote it (with its `_etag`);
+ * the first attempt starts from it instead of reading again, saving a round
+ * trip. If it is stale the replace answers 412 and the next attempt reads.
+ * (A `null` from `mutate` on a stale copy means "nothing to do as of that
+ * copy", the same answer an earlier read would have given.)
+ */
 export async function mutateItem<T extends ItemDefinition & { _etag?: string }>(
   container: Container,
   id: string,
   partitionKey: string,
   mutate: Mutation<T>,
   maxAttempts: number,
+  known?: T,
 ): Promise<{ doc: T; changed: boolean }> {
   for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-    const current = await readItem<T>(container, id, partitionKey);
+    const current = attempt === 0 && known?._etag ? known : await readItem<T>(container, id, partitionKey);
     if (!current) throw notFound(`${container.id} document ${id}`);
     const next = await mutate(current);
     if (next === null) return { doc: current, changed: false };

@@ -2,6 +2,8 @@
 import { notFound } from '../errors';
 import type { OrderDeps } from './deps';
 import type { OrderDoc } from './documents';
+import { queryPage, type Page } from './paging';
+import type { OrderStatus } from './transitions';
 
 /** The merchant tenant an order belongs to, for callers (traders, support) who only know its id. */
 export async function findOrderTenant(deps: Pick<OrderDeps, 'store'>, orderId: string): Promise<string> {
@@ -42,4 +44,34 @@ export async function findUnpickedOrders(deps: Pick<OrderDeps, 'store'>, created
     })
     .fetchAll();
   return resources;
+}
+
+export interface OrderFilter {
+  /** Limit to one merchant tenant (single-partition query); undefined = all tenants. */
+  tenantId?: string | undefined;
+  status?: OrderStatus | undefined;
+  traderId?: string | undefined;
+}
+
+/** Orders matching `filter`, newest first, one page at a time (support's order list). */
+export function listOrdersPage(deps: Pick<OrderDeps, 'store'>, filter: OrderFilter, page: { limit: number; continuation?: string | undefined }): Promise<Page<OrderDoc>> {
+  const where = ["c.type = 'order'"];
+  const parameters: { name: string; value: string }[] = [];
+  if (filter.tenantId !== undefined) {
+    where.push('c.tenantId = @tenantId');
+    parameters.push({ name: '@tenantId', value: filter.tenantId });
+  }
+  if (filter.status !== undefined) {
+    where.push('c.status = @status');
+    parameters.push({ name: '@status', value: filter.status });
+  }
+  if (filter.traderId !== undefined) {
+    where.push('c.assignment.traderId = @traderId');
+    parameters.push({ name: '@traderId', value: filter.traderId });
+  }
+  return queryPage<OrderDoc>(
+    deps.store.orders,
+    { query: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`, parameters },
+    { ...page, partitionKey: filter.tenantId },
+  );
 }

@@ -33,6 +33,8 @@ export async function transitionOrder(
   actor: Actor,
   change: (order: OrderDoc) => Partial<OrderDoc> = () => ({}),
   reason?: string,
+  /** The order as the caller last read or wrote it: saves a read when it is still current (see mutateItem). */
+  known?: OrderDoc,
 ): Promise<OrderDoc> {
   const { doc } = await mutateItem<OrderDoc>(
     deps.store.orders,
@@ -49,6 +51,7 @@ export async function transitionOrder(
       return { ...order, ...change(order), status: to, updatedAt: at, history: [...order.history, entry] };
     },
     deps.settings.CONCURRENCY_MAX_ATTEMPTS,
+    known,
   );
   return doc;
 }

@@ -11,7 +11,7 @@
  * The two documents are written in order, write-ahead style: the requisite's
  * replace also stores the operation in `pending`; whoever writes the requisite
  * next first completes that pending reservation doc. So a crash between the two
- * writes loses nothing and a replay reserves nothing twice.
+ * writes loses nothing, and a replay reserves nothing twice and gives nothing back twice.
  */
 import type { Clock } from '../platform/clock';
 import { PLATFORM_TENANT, type PendingReservationOp, type RequisiteDoc, type ReservationDoc } from './documents';
@@ -185,11 +185,17 @@ export async function releaseReservation(
 
 async function releaseOnce(store: OrdersStore, orderId: string, requisiteId: string, clock: Clock, maxAttempts: number): Promise<ReservationDoc['state'] | undefined> {
   for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-    const reservation = await findReservation(store, orderId, requisiteId);
-    if (!reservation || reservation.state !== 'held') return reservation?.state;
-    const requisite = await readItem<RequisiteDoc>(store.requisites, reservation.requisiteId, PLATFORM_TENANT);
-    if (!requisite) return reservation.state;
+    const found = await findReservation(store, orderId, requisiteId);
+    if (!found || found.state !== 'held') return found?.state;
+    const requisite = await readItem<RequisiteDoc>(store.requisites, found.requisiteId, PLATFORM_TENANT);
+    if (!requisite) return found.state;
     await completePending(store, requisite.pending);
+    // Read the reservation again, after the requisite: a release already counted in this requisite version
+    // (the pending one a crashed or racing worker wrote, or an older one, which every writer completes before
+    // writing) has marked it released by now. Only a reservation still held here may be given back, under
+    // this version's ETag; deciding on the first read would give the same volume back twice.
+    const reservation = await readItem<ReservationDoc>(store.requisites, found.id, PLATFORM_TENANT);
+    if (!reservation || reservation.state !== 'held') return reservation?.state;
     const at = clock.now().toISOString();
     // Volume of a past day or month has already rolled off the counters; only give back what still counts.
     const usage = requisite.usage;

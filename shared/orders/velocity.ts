@@ -40,15 +40,37 @@ export async function countVelocity(
 ): Promise<VelocityCounts> {
   const start = windowStart(clock.now(), windowMinutes);
   const id = `velocity:customer:${input.customerRef}:${start.toISOString()}`;
-  const fresh: VelocityDoc = {
+  // The customer's first order in the window opens the counter already counting it (one write);
+  // otherwise (409) it is counted into the existing one under its ETag.
+  const opened: VelocityDoc = {
     id, type: 'velocity', tenantId: input.tenantId, scope: 'customer', key: input.customerRef,
-    windowStart: start.toISOString(), count: 0, amountMinor: 0, orderIds: [],
+    windowStart: start.toISOString(), count: 1, amountMinor: input.amountMinor, orderIds: [input.orderId],
   };
+  const doc = (await createIfAbsent(store, opened)) ? opened : await countInto(store, id, input, maxAttempts);
+  const { resources } = await store.orders.items
+    .query<number>(
+      {
+        query: "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'order' AND c.createdAt >= @since",
+        parameters: [{ name: '@since', value: start.toISOString() }],
+      },
+      { partitionKey: input.tenantId },
+    )
+    .fetchAll();
+  return { customerOrders: doc.count, merchantOrders: resources[0] ?? 0 };
+}
+
+async function createIfAbsent(store: OrdersStore, doc: VelocityDoc): Promise<boolean> {
   try {
-    await store.orders.items.create(fresh);
+    await store.orders.items.create(doc);
+    return true;
   } catch (error) {
     if (!isConflict(error)) throw error;
+    return false;
   }
+}
+
+/** Adds the order to an existing window (a replay of an order it already counts changes nothing). */
+async function countInto(store: OrdersStore, id: string, input: VelocityInput, maxAttempts: number): Promise<VelocityDoc> {
   const { doc } = await mutateItem<VelocityDoc>(store.orders, id, input.tenantId, (current) =>
     current.orderIds.includes(input.orderId)
       ? null
@@ -60,14 +82,5 @@ export async function countVelocity(
         },
     maxAttempts,
   );
-  const { resources } = await store.orders.items
-    .query<number>(
-      {
-        query: "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'order' AND c.createdAt >= @since",
-        parameters: [{ name: '@since', value: start.toISOString() }],
-      },
-      { partitionKey: input.tenantId },
-    )
-    .fetchAll();
-  return { customerOrders: doc.count, merchantOrders: resources[0] ?? 0 };
+  return doc;
 }

@@ -19,6 +19,12 @@ export interface OrderView {
   requisite?: { method: string; bankId: string; displayNumber: string; holderName: string };
   /** Merchant's fee on this order. */
   fee?: string;
+  /** Receipts sent with confirmations (blob names in the `receipts` container). */
+  receipts?: { blobName: string; contentType: string; sizeBytes: number; action: string; role: string; uploadedAt: string }[];
+  /** Support/admin only: which trader the order is assigned to. */
+  traderId?: string;
+  /** Support/admin only: the merchant tenant. */
+  tenantId?: string;
 }
 
 export function toOrderView(order: OrderDoc, role: Role): OrderView {
@@ -39,5 +45,9 @@ export function toOrderView(order: OrderDoc, role: Role): OrderView {
     ...(order.failureReason ? { failureReason: order.failureReason } : {}),
     ...(a ? { requisite: { method: a.method, bankId: a.bankId, displayNumber: a.displayNumber, holderName: a.holderName } } : {}),
     ...(order.quote && role !== 'trader' && role !== 'teamlead' ? { fee: money(order.quote.storeCommissionMinor) } : {}),
+    ...(order.receipts?.length
+      ? { receipts: order.receipts.map((r) => ({ blobName: r.blobName, contentType: r.contentType, sizeBytes: r.sizeBytes, action: r.action, role: r.role, uploadedAt: r.uploadedAt })) }
+      : {}),
+    ...(role === 'support' || role === 'admin' ? { tenantId: order.tenantId, ...(a ? { traderId: a.traderId } : {}) } : {}),
   };
 }

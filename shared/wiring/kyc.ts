@@ -9,7 +9,7 @@ import type { EvidenceCollector, LivenessSessions, PipelineDeps } from '../kyc/p
 import { createVerificationStore } from '../kyc/verification-store';
 import { BLOB_CONTAINERS, COSMOS_CONTAINERS } from '../names';
 import { blobContainer } from '../platform/blob';
-import { systemClock } from '../platform/clock';
+import { systemClock, type Clock } from '../platform/clock';
 import { cosmosContainer } from '../platform/cosmos';
 import type { Logger } from '../platform/logger';
 import { serviceBus } from '../platform/service-bus';
@@ -17,7 +17,20 @@ import { lazy } from './lazy';
 import { SETTINGS, settingsStore } from './settings';
 import { sendWebhook } from './webhooks';
 
-const stores = lazy(async () => ({
+let clockOverride: Clock | undefined;
+
+/** The app's clock for KYC and privacy: deadlines are computed from it. Tests may move it. */
+export const appClock: Clock = { now: () => (clockOverride ?? systemClock).now() };
+
+/** Tests: the app reads time from `clock` until the returned function restores the system clock. */
+export function useClockForTests(clock: Clock): () => void {
+  clockOverride = clock;
+  return () => {
+    clockOverride = undefined;
+  };
+}
+
+export const kycStores = lazy(async () => ({
   verifications: createVerificationStore(await cosmosContainer(COSMOS_CONTAINERS.verifications)),
   idempotency: createIdempotencyStore(await cosmosContainer(COSMOS_CONTAINERS.idempotency)),
   blobs: createAzureBlobStore(await blobContainer(BLOB_CONTAINERS.kycMedia)),
@@ -27,14 +40,14 @@ export const kycSettings = async () => (await settingsStore()).get(SETTINGS.kyc)
 
 /** The POST/GET API; settings are read per request so a change applies without restart. */
 export async function verificationApi(logger: Logger): Promise<VerificationApi> {
-  const { verifications, idempotency, blobs } = await stores();
+  const { verifications, idempotency, blobs } = await kycStores();
   return createVerificationApi({
     verifications,
     idempotency,
     blobs,
     queueDepth: serviceBus(),
     settings: await kycSettings(),
-    clock: systemClock,
+    clock: appClock,
     logger,
   });
 }
@@ -54,20 +67,20 @@ const livenessSessions: () => Promise<LivenessSessions | undefined> = lazy(async
 
 /** What POST /verifications/{id}/liveness-session needs. */
 export async function livenessSessionDeps(logger: Logger): Promise<LivenessSessionDeps> {
-  const { verifications, blobs } = await stores();
+  const { verifications, blobs } = await kycStores();
   const sessions = await livenessSessions();
   return {
     verifications,
     blobs,
     normaliseImage: sharpImageNormaliser,
-    clock: systemClock,
+    clock: appClock,
     logger,
     ...(sessions ? { livenessSessions: sessions } : {}),
   };
 }
 
 export async function pipelineDeps(logger: Logger): Promise<PipelineDeps> {
-  const { verifications, blobs } = await stores();
+  const { verifications, blobs } = await kycStores();
   const sessions = await livenessSessions();
   return {
     ...(sessions ? { livenessSessions: sessions } : {}),
@@ -75,7 +88,7 @@ export async function pipelineDeps(logger: Logger): Promise<PipelineDeps> {
     blobs,
     sender: serviceBus(),
     settings: await kycSettings(),
-    clock: systemClock,
+    clock: appClock,
     logger,
     extractFrames: ffmpegFrameExtractor,
     normaliseImage: sharpImageNormaliser,

@@ -4,7 +4,8 @@
  * operator's change applies without a restart.
  */
 import { config } from '../config';
-import { QUEUES } from '../names';
+import { createAzureBlobStore, type BlobStore } from '../kyc/blob-store';
+import { BLOB_CONTAINERS, QUEUES } from '../names';
 import { createOrderEngine, type OrderEngine } from '../orders/engine';
 import type { OrderDoc } from '../orders/documents';
 import { ORDER_EVENTS, orderStatusWebhook, snapshotOf } from '../orders/order-events';
@@ -13,8 +14,10 @@ import { createReferenceData, type ReferenceData } from '../orders/reference-dat
 import type { OrderSettings } from '../orders/settings';
 import { ensureOrderContainers, ordersStore } from '../orders/store';
 import { systemClock } from '../platform/clock';
+import { blobContainer } from '../platform/blob';
 import { cosmosDatabase } from '../platform/cosmos';
 import type { Logger } from '../platform/logger';
+import { recordAudit } from './audit';
 import { serviceBus } from '../platform/service-bus';
 import { lazy } from './lazy';
 import { SETTINGS, settingsStore } from './settings';
@@ -28,12 +31,15 @@ const store = lazy(async () => {
 
 let reference: ReferenceData | undefined;
 
+/** The `receipts` blob container (payment receipts under `{tenantId}/{orderId}/`). */
+export const receiptBlobs = lazy(async (): Promise<BlobStore> => createAzureBlobStore(await blobContainer(BLOB_CONTAINERS.receipts)));
+
 export const orderSettings = async (): Promise<OrderSettings> => (await settingsStore()).get(SETTINGS.orders);
 
 export async function orderEngine(logger?: Logger): Promise<OrderEngine> {
   const [s, settings] = await Promise.all([store(), orderSettings()]);
   reference ??= createReferenceData(s, systemClock, settings.REFERENCE_CACHE_SECONDS);
-  return createOrderEngine({ store: s, clock: systemClock, settings, reference, ...(logger ? { logger } : {}) });
+  return createOrderEngine({ store: s, clock: systemClock, settings, reference, audit: (event) => recordAudit(event, logger), ...(logger ? { logger } : {}) });
 }
 
 /** Puts an order on the `orders` queue; `messageId` de-duplicates (the first enqueue uses the order id). */

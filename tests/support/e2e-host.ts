@@ -54,7 +54,7 @@ export interface E2eHost {
   /** POST /api/v1/verifications as `apiKey` (default `demo-a-key`); returns the raw response. */
   submit(parts: UploadPart[], options?: { apiKey?: string; headers?: Record<string, string> }): Promise<Response>;
   /** Polls GET until a terminal status; throws after `timeoutMs` (a deadline, not a timing assertion). */
-  waitForDecision(id: string, options?: { apiKey?: string; timeoutMs?: number }): Promise<VerificationView>;
+  waitForDecision(id: string, options?: { apiKey?: string; timeoutMs?: number; pollMs?: number }): Promise<VerificationView>;
   /** A local admin JWT for `tenantId` (default demo-a). */
   adminToken(tenantId?: string): Promise<string>;
   /** PUT /api/v1/admin/settings/{key} as admin; throws unless 200. */
@@ -144,7 +144,7 @@ export async function startE2eHost(overrides: Record<string, string> = {}): Prom
         if (response.status !== 200) throw new Error(`GET verification ${id}: ${response.status} ${last}`);
         const view = JSON.parse(last) as VerificationView;
         if ((TERMINAL_STATUSES as readonly string[]).includes(view.status)) return view;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
       }
       throw new Error(`verification ${id} not decided within the deadline; last view ${last}`);
     },

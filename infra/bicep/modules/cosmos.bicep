@@ -33,6 +33,7 @@ var containers = [
   { id: 'ledger', pk: '/tenantId', ttl: -1 }
   { id: 'balances', pk: '/accountId', ttl: -1 }
   { id: 'reference-data', pk: '/tenantId', ttl: -1 }
+  // TTL on, no default expiry: each audit entry carries its own `ttl` (privacy.auditRetentionDays).
   { id: 'audit', pk: '/tenantId', ttl: -1 }
   { id: 'webhooks', pk: '/tenantId', ttl: 2592000 }
   { id: 'erasures', pk: '/tenantId', ttl: -1 }

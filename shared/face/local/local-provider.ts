@@ -10,6 +10,7 @@ import { descriptorSimilarity } from './descriptor-similarity';
 import { scoreLiveness, loadLivenessModels } from './passive-liveness';
 import { loadFaceApiModels } from './face-api-models';
 import { combinePassiveLiveness } from '../liveness-score';
+import { throughEngineGate } from './engine-gate';
 
 const scaleBox = (b: FaceBox, k: number): FaceBox => ({ x: b.x * k, y: b.y * k, width: b.width * k, height: b.height * k });
 
@@ -51,15 +52,17 @@ export function createLocalFaceProvider(): LocalFaceProvider {
       await Promise.all([loadFaceApiModels(), loadLivenessModels()]);
     },
     async analyseImage(image: Buffer): Promise<ImageAnalysis> {
-      return analyseRgb(await decodeRgb(image));
+      return throughEngineGate(async () => analyseRgb(await decodeRgb(image)));
     },
     async similarity(a: FaceRef, b: FaceRef): Promise<number> {
       return descriptorSimilarity(descriptorOf(a), descriptorOf(b));
     },
     async passiveLiveness(image: Buffer, face: DetectedFace): Promise<PassiveLiveness> {
-      const img = await decodeRgb(image);
-      const scores = await scoreLiveness(img, scaleBox(face.box, img.scale));
-      return { score: combinePassiveLiveness(scores), signals: { ...scores } };
+      return throughEngineGate(async () => {
+        const img = await decodeRgb(image);
+        const scores = await scoreLiveness(img, scaleBox(face.box, img.scale));
+        return { score: combinePassiveLiveness(scores), signals: { ...scores } };
+      });
     },
   };
 }

@@ -47,6 +47,7 @@ export interface Harness {
   container: ContainerClient;
   blobs: BlobStore;
   verifications: VerificationStore;
+  verificationsContainer: Container;
   idempotencyContainer: Container;
   api: VerificationApi;
   /** Every verification id the API generated, in order. */
@@ -65,7 +66,8 @@ export interface Harness {
 export async function harness(services: LocalServices, over: Partial<KycSettings> = {}): Promise<Harness> {
   const container = await services.blobContainer();
   const blobs = createAzureBlobStore(container);
-  const verifications = createVerificationStore(await services.cosmosContainer('verifications'));
+  const verificationsContainer = await services.cosmosContainer('verifications');
+  const verifications = createVerificationStore(verificationsContainer);
   const idempotencyContainer = await services.cosmosContainer('idempotency');
   const idempotency = createIdempotencyStore(idempotencyContainer);
   const ids: string[] = [];
@@ -102,6 +104,7 @@ export async function harness(services: LocalServices, over: Partial<KycSettings
     container,
     blobs,
     verifications,
+    verificationsContainer,
     idempotencyContainer,
     api,
     ids,

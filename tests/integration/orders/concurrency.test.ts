@@ -15,6 +15,24 @@ import type { Actor } from '../../../shared/orders/schemas';
 import { openOrdersFixture, type OrdersFixture } from './cosmos-fixture';
 
 const merchant: Actor = { role: 'merchant', id: 'm', tenantId: 'conc' };
+
+/** A dropped connection to the (shared, busy) local Cosmos server; the SDK retries reads but not writes. */
+const isConnectionDrop = (e: unknown) => e instanceof Error && /socket hang up|ECONNRESET|EPIPE/.test(`${e.message} ${String((e as { code?: unknown }).code)}`);
+
+/**
+ * Runs a queue worker's call as the platform does: a worker that lost its
+ * connection mid-way is delivered the message again (the engine is idempotent,
+ * so this also exercises resuming a half-done attempt). Domain outcomes are never retried.
+ */
+async function delivered<T>(op: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await op();
+    } catch (error) {
+      if (attempt >= attempts || !isConnectionDrop(error)) throw error;
+    }
+  }
+}
 const DAY = '2026-11-23';
 
 function requisite(id: string, traderId: string, over: Partial<RequisiteDoc>): RequisiteDoc {
@@ -88,11 +106,11 @@ describe('concurrent reservations against Cosmos (with the in-process write queu
   it('should never exceed a limit with 200 concurrent pay-ins on 5 requisites', async () => {
     const engine = fx.engine({ MAX_ORDER_RETRIES: 1 });
     const ids = Array.from({ length: 200 }, (_, i) => `q-${i}`);
-    await Promise.all(ids.map((id, i) => engine.createOrder({
+    await Promise.all(ids.map((id, i) => delivered(() => engine.createOrder({
       tenantId: 'conc', direction: 'payin', actor: merchant, orderId: id,
       body: { amount: ((50_000 + ((i * 7919) % 400_000)) / 100).toFixed(2), currency: 'RUB', method: 'card', customerRef: `c-${i}` },
-    })));
-    await Promise.all(ids.flatMap((id) => [engine.assignOrder('conc', id), engine.assignOrder('conc', id)]));
+    }))));
+    await Promise.all(ids.flatMap((id) => [delivered(() => engine.assignOrder('conc', id)), delivered(() => engine.assignOrder('conc', id))]));
     const held = await assertLimitsHold(fx);
     const assigned = (await Promise.all(ids.map((id) => engine.getOrder('conc', id)))).filter((o) => o.status === 'assigned');
     assert.equal(held.length, assigned.length);
@@ -112,14 +130,14 @@ describe('concurrent reservations against Cosmos (ETags alone)', () => {
     const amounts = Array.from({ length: 200 }, (_, i) => 50_000 + ((i * 7919) % 400_000)); // 500.00 .. 4499.99 RUB
     const orders = await Promise.all(
       amounts.map((minor, i) =>
-        engine.createOrder({
+        delivered(() => engine.createOrder({
           tenantId: 'conc', direction: 'payin', actor: merchant, orderId: `o-${i}`,
           body: { amount: (minor / 100).toFixed(2), currency: 'RUB', method: 'card', customerRef: `c-${i}` },
-        }),
+        })),
       ),
     );
     // Every order is assigned by two racing workers (a duplicated queue delivery).
-    const results = await Promise.all(orders.flatMap((o) => [engine.assignOrder('conc', o.id), engine.assignOrder('conc', o.id)]));
+    const results = await Promise.all(orders.flatMap((o) => [delivered(() => engine.assignOrder('conc', o.id)), delivered(() => engine.assignOrder('conc', o.id))]));
     assert.ok(results.every((r) => ['assigned', 'retrying', 'unchanged'].includes(r.outcome)), JSON.stringify(results.map((r) => r.outcome)));
     const held = await assertLimitsHold(fx);
     const finals = await Promise.all(orders.map((o) => engine.getOrder('conc', o.id)));
@@ -132,6 +150,33 @@ describe('concurrent reservations against Cosmos (ETags alone)', () => {
     assert.ok(assigned.length > 10, `some orders assigned (${assigned.length})`);
     assert.ok(finals.some((o) => o.status === 'retrying'), 'capacity ran out for some');
     assert.ok(finals.every((o) => o.status === 'assigned' || (o.status === 'retrying' && !o.claim)));
+    for (const o of finals.filter((f) => f.status === 'retrying')) {
+      assert.equal(o.failureReason, 'no-requisite-available', o.id);
+      assert.ok(o.nextAttemptAt, `${o.id} has its next attempt scheduled`);
+    }
+  });
+
+  it('should end every one of the 200 orders assigned or failed with a reason once its retries are spent', async () => {
+    const engine = fx.engine({ MAX_ORDER_RETRIES: 1 });
+    const ids = Array.from({ length: 200 }, (_, i) => `o-${i}`);
+    // The retry comes due; again two racing workers per order.
+    fx.clock.advance(60_000);
+    const results = await Promise.all(ids.flatMap((id) => [delivered(() => engine.assignOrder('conc', id)), delivered(() => engine.assignOrder('conc', id))]));
+    assert.ok(results.every((r) => ['assigned', 'failed', 'unchanged'].includes(r.outcome)), JSON.stringify(results.map((r) => r.outcome)));
+    const finals = await Promise.all(ids.map((id) => engine.getOrder('conc', id)));
+    assert.equal(finals.length, 200, 'nothing lost');
+    const failed = finals.filter((o) => o.status === 'failed');
+    assert.ok(failed.length > 0, 'some ran out of retries');
+    assert.deepEqual(finals.filter((o) => o.status !== 'assigned' && o.status !== 'failed').map((o) => o.id), []);
+    for (const o of failed) {
+      assert.equal(o.failureReason, 'no-requisite-available', o.id);
+      assert.equal(o.history.filter((h) => h.event === 'fail').length, 1, `${o.id} failed once`);
+    }
+    const held = await assertLimitsHold(fx);
+    const assigned = finals.filter((o) => o.status === 'assigned');
+    assert.equal(held.length, assigned.length, 'one reservation per assigned order, none for failed ones');
+    assert.deepEqual(held.map((h) => h.orderId).sort(), assigned.map((o) => o.id).sort());
+    fx.clock.advance(-60_000);
   });
 
   it('should make a second reservation of the same order a no-op, even concurrently', async () => {
@@ -169,6 +214,29 @@ describe('concurrent reservations against Cosmos (ETags alone)', () => {
     assert.equal(retried.reserved, true);
     assert.equal((await requisites(fx)).get('r4')!.usage.dayMinor, r.usage.dayMinor + 10_000, 'counted once');
     await releaseReservation(fx.store, 'crashed', 'r4', fx.clock, 50);
+    await assertLimitsHold(fx);
+  });
+
+  it('should give a reservation back once when its release died between the requisite write and the reservation write', async () => {
+    await fx.store.requisites.items.create(requisite('r-rel', 't3', {}));
+    const request = { orderId: 'rel', orderTenantId: 'conc', requisiteId: 'r-rel', direction: 'payin' as const, method: 'card', currency: 'RUB', amountMinor: 20_000 };
+    const other = { ...request, orderId: 'rel-other', amountMinor: 30_000 };
+    const reserved = await reserveRequisite(fx.store, request, fx.clock, 50);
+    assert.ok(reserved.reserved);
+    await reserveRequisite(fx.store, other, fx.clock, 50);
+    // The state a process leaves when it dies after the release's requisite replace: counters given back, reservation still held.
+    const r = (await requisites(fx)).get('r-rel')!;
+    const { _etag, ...rest } = r;
+    void _etag;
+    await fx.store.requisites.item('r-rel', PLATFORM_TENANT).replace({
+      ...rest, usage: { ...r.usage, dayMinor: r.usage.dayMinor - 20_000, monthMinor: r.usage.monthMinor - 20_000 },
+      pending: { op: 'release', orderId: 'rel', reservation: { ...reserved.reservation, state: 'released' } },
+    });
+    // Releasing again (the retry), twice at once, gives nothing back a second time.
+    const states = await Promise.all([releaseReservation(fx.store, 'rel', 'r-rel', fx.clock, 50), releaseReservation(fx.store, 'rel', 'r-rel', fx.clock, 50)]);
+    assert.deepEqual(states, ['released', 'released']);
+    assert.equal((await requisites(fx)).get('r-rel')!.usage.dayMinor, 30_000, 'only the other order still counts');
+    await releaseReservation(fx.store, 'rel-other', 'r-rel', fx.clock, 50);
     await assertLimitsHold(fx);
   });
 

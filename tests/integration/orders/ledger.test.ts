@@ -51,8 +51,32 @@ async function mixedRun(fx: OrdersFixture, apply: typeof once): Promise<void> {
     }
     await apply(() => engine.finalizeOrder(tenantId, id));
   }
+  await failedOrders(fx, apply);
   fx.clock.advance(31 * 60_000);
   await apply(() => engine.expireDueOrders());
+}
+
+/** Answers undefined for `insufficient-balance` (what a pay-out the store cannot afford must get); anything else is thrown. */
+async function insufficient<T>(op: Promise<T>): Promise<T | undefined> {
+  try {
+    return await op;
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'insufficient-balance') return undefined;
+    throw e;
+  }
+}
+
+/** Orders that fail: a pay-out denied by the fraud check after its hold, one the store cannot afford, a pay-in nothing fits. */
+async function failedOrders(fx: OrdersFixture, apply: typeof once): Promise<void> {
+  const engine = fx.engine({ FRAUD_BLOCKED_CUSTOMERS: ['demo-b:blocked'], MAX_ORDER_RETRIES: 0 });
+  const actor = merchants['demo-b']!;
+  fx.clock.advance(1000);
+  await apply(() => engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor, orderId: 'fail-fraud', body: { amount: '800.00', currency: 'RUB', method: 'card', customerRef: 'blocked' } }));
+  await apply(() => engine.assignOrder('demo-b', 'fail-fraud'));
+  await apply(() => insufficient(engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor, orderId: 'fail-broke', body: { amount: '990000.00', currency: 'RUB', method: 'card', customerRef: 'broke' } })));
+  await apply(() => engine.assignOrder('demo-b', 'fail-broke'));
+  await apply(() => engine.createOrder({ tenantId: 'demo-b', direction: 'payin', actor, orderId: 'fail-nofit', body: { amount: '50.00', currency: 'USD', method: 'sbp', customerRef: 'nofit' } }));
+  await apply(() => engine.assignOrder('demo-b', 'fail-nofit'));
 }
 
 async function balances(fx: OrdersFixture): Promise<Record<string, number>> {
@@ -80,7 +104,28 @@ describe('ledger against Cosmos', () => {
     assert.ok(Object.keys(a).some((k) => k.startsWith('platform-profit:')), 'some orders completed');
     assert.ok(Object.keys(a).some((k) => k.startsWith('store-hold:')), 'some pay-outs held');
     const { resources } = await single.store.orders.items.query<string>({ query: "SELECT VALUE c.status FROM c WHERE c.type = 'order'" }).fetchAll();
-    for (const status of ['completed', 'cancelled', 'expired']) assert.ok(resources.includes(status), `mixed run has ${status} orders`);
+    for (const status of ['completed', 'cancelled', 'expired', 'failed']) assert.ok(resources.includes(status), `mixed run has ${status} orders`);
+    const engine = single.engine();
+    const failed = await Promise.all(['fail-fraud', 'fail-broke', 'fail-nofit'].map((id) => engine.getOrder('demo-b', id)));
+    assert.deepEqual(failed.map((o) => [o.status, o.failureReason]), [['failed', 'fraud-denied'], ['failed', 'insufficient-balance'], ['failed', 'no-requisite-available']]);
+    assert.deepEqual(failed.map((o) => Object.keys(o.ledger).sort()), [['hold', 'refund'], [], []], 'the denied pay-out was held and refunded; the unaffordable one never held');
+    const { resources: disputes } = await single.store.orders.items.query<number>({ query: "SELECT VALUE COUNT(1) FROM c JOIN h IN c.history WHERE h.event = 'dispute'" }).fetchAll();
+    assert.ok((disputes[0] ?? 0) > 0, 'mixed run has disputed orders');
+  });
+
+  it('should refuse a pay-out that would take the store balance below zero with insufficient-balance', async () => {
+    const engine = single.engine();
+    const account = storeAccount('demo-b', 'demo-b-main', 'RUB').accountId;
+    const before = (await engine.getBalance(account))!.balanceMinor;
+    // Exactly the balance passes the amount but not the fee on top.
+    const amount = (before / 100).toFixed(2);
+    await assert.rejects(
+      engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor: merchants['demo-b']!, orderId: 'just-too-big', body: { amount, currency: 'RUB', method: 'card', customerRef: 'edge' } }),
+      (e: unknown) => e instanceof DomainError && e.code === 'insufficient-balance' && e.status === 409 && e.details['balanceMinor'] === before,
+    );
+    assert.equal((await engine.getBalance(account))!.balanceMinor, before, 'nothing held');
+    assert.equal((await engine.getOrder('demo-b', 'just-too-big')).failureReason, 'insufficient-balance');
+    assert.equal((await engine.reconcile()).ok, true);
   });
 
   it('should reconcile after the mixed run', async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import type { AuditEvent } from '../../../shared/audit/audit-event';
 import { DomainError } from '../../../shared/errors';
 import type { RequisiteDoc, ReservationDoc } from '../../../shared/orders/documents';
 import { storeAccount } from '../../../shared/orders/ledger-postings';
@@ -160,6 +161,8 @@ describe('order flow against Cosmos', () => {
 
   it('should deny a block-listed customer and send a large order to review', async () => {
     const engine = fx.engine({ FRAUD_BLOCKED_CUSTOMERS: ['demo-a:fraudster'], FRAUD_REVIEW_AMOUNTS: { RUB: '50000.00' } });
+    const audited: AuditEvent[] = [];
+    engine.deps.audit = async (event) => void audited.push(event);
     const denied = await engine.createOrder({ tenantId: 'demo-a', direction: 'payin', body: payin({ customerRef: 'fraudster' }), actor: merchantA });
     const d = await engine.assignOrder('demo-a', denied.id);
     assert.equal(d.outcome, 'failed');
@@ -170,6 +173,14 @@ describe('order flow against Cosmos', () => {
     const support: Actor = { role: 'support', id: 'sup' };
     assert.equal((await engine.applyOrderAction(support, 'demo-a', big.id, { action: 'approve_review' })).status, 'new');
     assert.equal((await engine.assignOrder('demo-a', big.id)).outcome, 'assigned');
+    // Each decision audited once, though the reviewed order was assigned twice.
+    assert.deepEqual(
+      audited.map((e) => [e.action, e.targetId, e.detail]),
+      [
+        ['order.fraud-check', denied.id, 'DENY'],
+        ['order.fraud-check', big.id, 'REVIEW'],
+      ],
+    );
   });
 
   it('should retry with backoff when nothing fits and fail after MAX_ORDER_RETRIES', async () => {

@@ -50,6 +50,7 @@ export function standInHost(options: {
     functions: () => options.functions,
     functionsWithTrigger: (type) => options.functions.filter((fn) => fn.trigger.type.toLowerCase() === type.toLowerCase()),
     invoker: options.invoker,
+    appDir: process.cwd(),
     settings,
     resolveSetting: (value) =>
       value.replace(/%([^%]+)%/g, (_m, name: string) => {

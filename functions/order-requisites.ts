@@ -1,0 +1,56 @@
+/** Traders' own requisites (JWT role trader): list, create, pause/resume and change limits. */
+import { app } from '@azure/functions';
+import { z } from 'zod';
+import { created, httpHandler, ok } from '../shared/http';
+import { FUNCTIONS } from '../shared/names';
+import { pageQuerySchema } from '../shared/orders/paging';
+import { createRequisite, listRequisites, newRequisiteId, updateRequisite } from '../shared/orders/requisite-admin';
+import { createRequisiteBodySchema, toRequisiteView, traderRequisitePatchSchema } from '../shared/orders/requisite-schemas';
+import { subjectOf } from '../shared/orders/staff-scope';
+import { authenticate } from '../shared/wiring/auth';
+import { orderEngine } from '../shared/wiring/orders';
+
+const ROUTE = 'v1/trader/requisites';
+const idParams = z.object({ id: z.string().min(1).max(80) });
+const trader = { auth: authenticate, accept: ['user' as const], roles: ['trader' as const] };
+
+app.http(FUNCTIONS.listOwnRequisites, {
+  route: ROUTE,
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: httpHandler(trader, async (call) => {
+    const page = call.query(pageQuerySchema);
+    const engine = await orderEngine(call.log);
+    const result = await listRequisites(engine.deps, { traderId: subjectOf(call.principal) }, page);
+    const now = engine.deps.clock.now();
+    return ok({ items: result.items.map((r) => toRequisiteView(r, 'owner', now)), ...(result.continuation ? { continuation: result.continuation } : {}) });
+  }),
+});
+
+// An optional Idempotency-Key makes a retried create return the requisite it already made.
+app.http(FUNCTIONS.createOwnRequisite, {
+  route: ROUTE,
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: httpHandler(trader, async (call) => {
+    const body = await call.body(createRequisiteBodySchema);
+    const traderId = subjectOf(call.principal);
+    const engine = await orderEngine(call.log);
+    const { doc, created: isNew } = await createRequisite(engine.deps, traderId, newRequisiteId(traderId, call.request.headers.get('idempotency-key')), body);
+    const view = toRequisiteView(doc, 'owner', engine.deps.clock.now());
+    return isNew ? created(`/api/${ROUTE}/${doc.id}`, view) : ok(view);
+  }),
+});
+
+app.http(FUNCTIONS.updateOwnRequisite, {
+  route: `${ROUTE}/{id}`,
+  methods: ['PATCH'],
+  authLevel: 'anonymous',
+  handler: httpHandler(trader, async (call) => {
+    const { id } = call.params(idParams);
+    const patch = await call.body(traderRequisitePatchSchema);
+    const engine = await orderEngine(call.log);
+    const doc = await updateRequisite(engine.deps, id, patch, { kind: 'owner', traderId: subjectOf(call.principal) });
+    return ok(toRequisiteView(doc, 'owner', engine.deps.clock.now()));
+  }),
+});

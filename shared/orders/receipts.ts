@@ -1,0 +1,228 @@
+/**
+ * Payment receipts sent with a confirmation: multipart/form-data with one file
+ * part `receipt` (JPEG, PNG or PDF, recognised by its magic bytes, ≤ 10 MB) and
+ * an optional text field `reason`. The file streams straight into the `receipts`
+ * container at `{tenantId}/{orderId}/receipt-{uuid}.{ext}`: nothing beyond the
+ * sniff window and the blob client's blocks is held in memory. Uses the KYC
+ * upload's pieces (peek, sniffing, blob store, its 413/415 errors); on any
+ * failure the blob this call started is deleted before the error is thrown.
+ */
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import busboy from 'busboy';
+import { badRequest, DomainError, ensureError } from '../errors';
+import type { BlobStore } from '../kyc/blob-store';
+import { payloadTooLarge, peek, unsupportedMediaType } from '../kyc/upload';
+import { SNIFF_BYTES, sniffMedia } from '../media/sniff';
+
+/** Largest receipt accepted, bytes. */
+export const RECEIPT_MAX_BYTES = 10 * 1024 * 1024;
+/** Multipart envelope and the `reason` field on top of the file, for the request's size limit. */
+export const RECEIPT_ENVELOPE_BYTES = 64 * 1024;
+
+export const RECEIPT_MIME = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type ReceiptMime = (typeof RECEIPT_MIME)[number];
+
+/** A receipt in Blob Storage. */
+export interface StoredReceipt {
+  blobName: string;
+  contentType: ReceiptMime;
+  sizeBytes: number;
+  /** Hex sha256 of the bytes. */
+  sha256: string;
+}
+
+export interface ReceivedConfirmation {
+  receipt?: StoredReceipt;
+  reason?: string;
+}
+
+/** 400 `receipt-required`: a pay-out confirmation came without a receipt file. */
+export const receiptRequired = () =>
+  new DomainError('receipt-required', "Confirming a pay-out needs a receipt: send multipart/form-data with a 'receipt' file (JPEG, PNG or PDF)", 400, {
+    errors: [{ path: 'receipt', message: 'Required' }],
+  });
+
+export const isMultipart = (contentType: string | null): boolean => contentType !== null && /^multipart\/form-data\s*;/i.test(contentType);
+
+/** What the first bytes say the receipt is: JPEG or PNG (shared sniffing) or PDF (`%PDF-`); null for anything else. */
+export function sniffReceipt(head: Uint8Array): { mime: ReceiptMime; ext: string } | null {
+  const media = sniffMedia(head);
+  if (media?.mime === 'image/jpeg' || media?.mime === 'image/png') return { mime: media.mime, ext: media.ext };
+  if (Buffer.from(head.buffer, head.byteOffset, Math.min(5, head.byteLength)).toString('latin1') === '%PDF-') return { mime: 'application/pdf', ext: 'pdf' };
+  return null;
+}
+
+export const receiptBlobName = (tenantId: string, orderId: string, ext: string, id: string = randomUUID()) => `${tenantId}/${orderId}/receipt-${id}.${ext}`;
+
+export interface ReceiptUploadInput {
+  tenantId: string;
+  orderId: string;
+  contentType: string | null;
+  contentLength?: number | null;
+  body: WebReadableStream<Uint8Array> | globalThis.ReadableStream<Uint8Array> | Readable | null;
+}
+
+export interface ReceiptUploadDeps {
+  blobs: BlobStore;
+  /** Default RECEIPT_MAX_BYTES. */
+  maxBytes?: number;
+}
+
+/** Streams the multipart confirmation into Blob Storage; `receipt` is absent when no file part was sent. */
+export async function receiveReceipt(input: ReceiptUploadInput, deps: ReceiptUploadDeps): Promise<ReceivedConfirmation> {
+  if (!isMultipart(input.contentType)) throw unsupportedMediaType('The body must be multipart/form-data');
+  const maxBytes = deps.maxBytes ?? RECEIPT_MAX_BYTES;
+  if (input.contentLength != null && input.contentLength > maxBytes + RECEIPT_ENVELOPE_BYTES) {
+    throw payloadTooLarge(`The request body is larger than a ${maxBytes}-byte receipt`, { limitBytes: maxBytes });
+  }
+  if (!input.body) return {};
+  return new ReceiptReception(input, deps.blobs, maxBytes).run();
+}
+
+/** One request's reception: the parser, the upload in flight and the first failure. */
+class ReceiptReception {
+  private readonly source: Readable;
+  private parser: busboy.Busboy | undefined;
+  private upload: Promise<StoredReceipt> | undefined;
+  private part: Readable | undefined;
+  private blobName: string | undefined;
+  private reason: string | undefined;
+  private failure: Error | undefined;
+  private rejectParse: ((e: Error) => void) | undefined;
+
+  constructor(
+    private readonly input: ReceiptUploadInput,
+    private readonly blobs: BlobStore,
+    private readonly maxBytes: number,
+  ) {
+    const body = input.body as NonNullable<ReceiptUploadInput['body']>;
+    this.source = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  }
+
+  async run(): Promise<ReceivedConfirmation> {
+    try {
+      await this.parse();
+      const receipt = this.upload ? await this.upload : undefined;
+      if (this.failure) throw this.failure;
+      return { ...(receipt ? { receipt } : {}), ...(this.reason === undefined ? {} : { reason: this.reason }) };
+    } catch (e) {
+      const error = this.failure ?? ensureError(e);
+      this.abort(error);
+      await this.upload?.catch(() => undefined);
+      if (this.blobName) await this.blobs.delete(this.blobName).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private parse(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let bb: busboy.Busboy;
+      try {
+        bb = busboy({
+          headers: { 'content-type': this.input.contentType ?? '' },
+          limits: { fieldNameSize: 64, fieldSize: 1024, fields: 1, files: 1, parts: 3, headerPairs: 16, fileSize: this.maxBytes + 1 },
+        });
+      } catch {
+        reject(badRequest('Malformed multipart Content-Type (missing boundary?)'));
+        return;
+      }
+      this.rejectParse = reject;
+      bb.on('file', (name, stream) => this.onFile(name, stream));
+      bb.on('field', (name, value, info) => this.onField(name, value, info.valueTruncated));
+      bb.on('partsLimit', () => this.fail(badRequest('Too many parts: send one receipt file and at most a reason')));
+      bb.on('filesLimit', () => this.fail(badRequest("Send one 'receipt' file")));
+      bb.on('fieldsLimit', () => this.fail(badRequest("Only a 'reason' field is accepted")));
+      bb.on('error', (e) => this.fail(badRequest('Malformed multipart body', { cause: ensureError(e).message })));
+      bb.on('close', () => resolve());
+      this.source.on('error', (e) => this.fail(badRequest('The request body ended abruptly', { cause: ensureError(e).message })));
+      this.source.pipe(bb);
+      this.parser = bb;
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.abort(error);
+    this.rejectParse?.(error);
+  }
+
+  /** Stops parsing and drains (never destroys: see shared/kyc/upload.ts) the rest of the request. */
+  private abort(error: Error): void {
+    if (this.parser) this.source.unpipe(this.parser);
+    if (!this.source.readableEnded && !this.source.destroyed) this.source.resume();
+    this.part?.destroy(error);
+  }
+
+  private onField(name: string, value: string, truncated: boolean): void {
+    if (this.failure) return;
+    if (name === 'receipt') return this.fail(badRequest("'receipt' must be a file part"));
+    if (name !== 'reason') return this.fail(badRequest(`Unknown field '${name}'`));
+    if (truncated || value.length > 500) {
+      return this.fail(new DomainError('validation-failed', 'Invalid request body', 400, { errors: [{ path: 'reason', message: 'at most 500 characters' }] }));
+    }
+    this.reason = value;
+  }
+
+  private onFile(name: string, stream: Readable): void {
+    if (this.failure || name !== 'receipt') {
+      stream.resume();
+      if (name !== 'receipt') this.fail(badRequest(`Unknown file part '${name}'; the file goes in 'receipt'`));
+      return;
+    }
+    // Errors surface through the upload; without a listener, destroying the part on abort would crash the process.
+    stream.on('error', () => {});
+    this.part = stream;
+    this.upload = this.store(stream);
+    this.upload.catch((e: unknown) => this.fail(ensureError(e)));
+  }
+
+  private async store(stream: Readable): Promise<StoredReceipt> {
+    const { head, ended } = await peek(stream, SNIFF_BYTES);
+    if (head.length === 0) throw badRequest("The 'receipt' file is empty");
+    const sniffed = sniffReceipt(head);
+    if (!sniffed) throw unsupportedMediaType("'receipt' must be a JPEG, PNG or PDF file", { part: 'receipt', detected: sniffMedia(head)?.mime ?? null });
+    const meter = new ReceiptMeter(this.maxBytes);
+    meter.on('error', () => {}); // reported through `meter.error` and the upload's rejection
+    const blobName = receiptBlobName(this.input.tenantId, this.input.orderId, sniffed.ext);
+    this.blobName = blobName;
+    meter.write(head);
+    if (ended) meter.end();
+    else stream.pipe(meter);
+    try {
+      await this.blobs.uploadStream(blobName, meter, sniffed.mime);
+    } catch (e) {
+      throw meter.error ?? e;
+    }
+    if (meter.error) throw meter.error;
+    return { blobName, contentType: sniffed.mime, sizeBytes: meter.size, sha256: meter.digest() };
+  }
+}
+
+/** Counts, limits and hashes the receipt's bytes on their way to the blob. */
+class ReceiptMeter extends Transform {
+  size = 0;
+  error: DomainError | undefined;
+  private readonly hash: Hash = createHash('sha256');
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      this.error = payloadTooLarge(`'receipt' is larger than ${this.limit} bytes`, { part: 'receipt', limitBytes: this.limit });
+      callback(this.error);
+      return;
+    }
+    this.hash.update(chunk);
+    callback(null, chunk);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}

@@ -1,0 +1,61 @@
+import type { Container } from '@azure/cosmos';
+
+/** What an anonymised order's `customerRef` becomes: no trace of the subject, still a valid reference. */
+export const ERASED_CUSTOMER_REF = 'erased';
+
+export interface OrderAnonymisation {
+  /** Orders whose `customerRef` was replaced. */
+  orders: number;
+  /** Fraud velocity counters keyed by the customer (their id contains the ref: deleted, not patched). */
+  velocityCounters: number;
+}
+
+const codeOf = (e: unknown) => (typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined);
+
+/**
+ * Removes a merchant customer's identifier from the `orders` container of one tenant: each
+ * order's `customerRef` is patched (amounts, ids, statuses and ledger references stay, so the
+ * ledger still reconciles), and the customer's velocity counters are deleted. A patch touches
+ * only that field, so it cannot lose a concurrent status change; a second run finds nothing.
+ * Trader data (requisite holder names, account numbers) is not the merchant customer's and is
+ * left alone.
+ */
+export async function anonymiseOrders(orders: Container, tenantId: string, customerRef: string): Promise<OrderAnonymisation> {
+  const { resources: matching } = await orders.items
+    .query<{ id: string }>(
+      {
+        query: "SELECT c.id FROM c WHERE c.type = 'order' AND c.customerRef = @ref",
+        parameters: [{ name: '@ref', value: customerRef }],
+      },
+      { partitionKey: tenantId },
+    )
+    .fetchAll();
+  let anonymised = 0;
+  for (const { id } of matching) {
+    try {
+      await orders.item(id, tenantId).patch([{ op: 'set', path: '/customerRef', value: ERASED_CUSTOMER_REF }]);
+      anonymised++;
+    } catch (e) {
+      if (codeOf(e) !== 404) throw e;
+    }
+  }
+  const { resources: counters } = await orders.items
+    .query<{ id: string }>(
+      {
+        query: "SELECT c.id FROM c WHERE c.type = 'velocity' AND c.key = @ref",
+        parameters: [{ name: '@ref', value: customerRef }],
+      },
+      { partitionKey: tenantId },
+    )
+    .fetchAll();
+  let deleted = 0;
+  for (const { id } of counters) {
+    try {
+      await orders.item(id, tenantId).delete();
+      deleted++;
+    } catch (e) {
+      if (codeOf(e) !== 404) throw e;
+    }
+  }
+  return { orders: anonymised, velocityCounters: deleted };
+}

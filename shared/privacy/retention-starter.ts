@@ -1,0 +1,71 @@
+import { ERASE_EVENT, retentionInstanceId, type RetentionInput } from './retention-plan';
+
+/** The durable client's methods the retention code uses (kept narrow: shared/ needs no durable types). */
+export interface RetentionClient {
+  startNew(name: string, options: { instanceId: string; input: unknown }): Promise<string>;
+  /** Rejects (HTTP 404) when there is no such instance. */
+  getStatus(instanceId: string): Promise<{ runtimeStatus?: unknown } | undefined>;
+  raiseEvent(instanceId: string, eventName: string, eventData: unknown): Promise<void>;
+}
+
+const ALREADY_EXISTS = /already exists|\b409\b/i;
+const NOT_FOUND = /\b404\b|not found/i;
+/** Instance states in which it still waits for events (the rest are final). */
+const LISTENING = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
+
+async function statusOf(client: RetentionClient, instanceId: string): Promise<string | undefined> {
+  try {
+    const status = await client.getStatus(instanceId);
+    return typeof status?.runtimeStatus === 'string' ? status.runtimeStatus : undefined;
+  } catch (error) {
+    if (error instanceof Error && NOT_FOUND.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+async function startOrDetectRace(client: RetentionClient, name: string, instanceId: string, input: RetentionInput): Promise<boolean> {
+  try {
+    await client.startNew(name, { instanceId, input });
+    return true;
+  } catch (error) {
+    if (error instanceof Error && ALREADY_EXISTS.test(error.message)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Starts a verification's retention orchestration unless one exists (any state: a finished one
+ * means the verification is already erased, and on Azure a start would restart it).
+ */
+export async function startRetention(client: RetentionClient, name: string, input: RetentionInput): Promise<'started' | 'already-exists'> {
+  const instanceId = retentionInstanceId(input.tenantId, input.verificationId);
+  if ((await statusOf(client, instanceId)) !== undefined) return 'already-exists';
+  return (await startOrDetectRace(client, name, instanceId, input)) ? 'started' : 'already-exists';
+}
+
+/**
+ * Erasure on request: a listening orchestration gets the `erase` event; a missing or finished
+ * (failed, terminated) one is started again with `eraseNow`. Every step is safe to repeat.
+ */
+export async function requestRetentionErasure(client: RetentionClient, name: string, input: RetentionInput): Promise<'raised' | 'started'> {
+  const instanceId = retentionInstanceId(input.tenantId, input.verificationId);
+  const status = await statusOf(client, instanceId);
+  if (status === undefined || !LISTENING.has(status)) {
+    if (await startOrDetectRace(client, name, instanceId, { ...input, eraseNow: true })) return 'started';
+  }
+  await client.raiseEvent(instanceId, ERASE_EVENT, {});
+  return 'raised';
+}
+
+/** The orchestration input for a record: its ids and deadlines. */
+export const retentionInputFor = (record: {
+  tenantId: string;
+  id: string;
+  mediaExpiresAt: string;
+  recordExpiresAt: string;
+}): RetentionInput => ({
+  tenantId: record.tenantId,
+  verificationId: record.id,
+  mediaExpiresAt: record.mediaExpiresAt,
+  recordExpiresAt: record.recordExpiresAt,
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { verificationPrefix } from '../../../shared/kyc/blob-names';
+import { ERASED_CUSTOMER_REF } from '../../../shared/privacy/anonymise-orders';
+import { toErasureView } from '../../../shared/privacy/erasure-store';
+import { subjectHash } from '../../../shared/privacy/subject-hash';
+import {
+  anonymiseSubjectOrders,
+  completeSubjectErasure,
+  createSubjectErasure,
+  eraseSubjectVerifications,
+} from '../../../shared/privacy/subject-erasure';
+import { startLocalServices, suffix, type LocalServices } from '../kyc/local-services';
+import { documentsMentioning, privacyHarness, type PrivacyHarness } from './privacy-harness';
+
+let services: LocalServices;
+let h: PrivacyHarness;
+before(async () => {
+  services = await startLocalServices();
+  h = await privacyHarness(services);
+});
+after(async () => services?.stop());
+
+/** An order document as the engine stores it, reduced to what anonymisation reads. */
+const order = (tenantId: string, customerRef: string) => ({
+  id: `o${suffix()}`,
+  type: 'order',
+  tenantId,
+  customerRef,
+  amountMinor: 100_000,
+  currency: 'RUB',
+  status: 'completed',
+  ledger: { settle: 'journal-1' },
+});
+
+describe('subject erasure', () => {
+  it('it should erase every verification of the subject, anonymise its orders and close a receipt without personal data', async () => {
+    const subjectRef = `person-${suffix()}`;
+    const mine = [await h.postPhoto(subjectRef), await h.postPhoto(subjectRef)];
+    const other = await h.postPhoto(`someone-else-${suffix()}`);
+    const orders = [order(h.tenantId, subjectRef), order(h.tenantId, subjectRef), order(h.tenantId, 'another-customer')];
+    for (const o of orders) await h.orders.items.create(o);
+    await h.orders.items.create({ id: `velocity:customer:${subjectRef}:2026-11-23T12:00:00.000Z`, type: 'velocity', tenantId: h.tenantId, key: subjectRef, count: 2 });
+
+    const ref = { tenantId: h.tenantId, erasureId: `e${suffix()}` };
+    const created = await createSubjectErasure(h.subject, { ...ref, subjectRef });
+    assert.equal(created.status, 'pending');
+    assert.equal(await eraseSubjectVerifications(h.subject, ref), 2);
+    assert.equal(await anonymiseSubjectOrders(h.subject, ref), 2);
+    // A re-run (activity retried after a crash) finds nothing more and keeps the counts.
+    assert.equal(await eraseSubjectVerifications(h.subject, ref), 0);
+    const done = await completeSubjectErasure(h.subject, ref);
+
+    const view = toErasureView(done);
+    assert.equal(view.status, 'completed');
+    assert.equal(view.subjectHash, subjectHash(h.subject.hashKey, h.tenantId, subjectRef));
+    assert.deepEqual(view.receipt.items, [
+      { kind: 'verification-media', count: 6 },
+      { kind: 'verification-record', count: 2 },
+      { kind: 'order-customer-ref', count: 2 },
+      { kind: 'order-velocity-counter', count: 1 },
+    ]);
+    assert.ok(view.receipt.completedAt);
+    assert.equal(JSON.stringify(done).includes(subjectRef), false);
+
+    for (const id of mine) assert.deepEqual(await h.blobNames(verificationPrefix(h.tenantId, id)), []);
+    assert.equal((await h.blobNames(verificationPrefix(h.tenantId, other))).length, 3, 'other subjects untouched');
+    assert.deepEqual(await documentsMentioning([h.verificationsContainer, h.idempotencyContainer, h.orders], subjectRef), []);
+    const { resource: kept } = await h.orders.item(orders[0]!.id, h.tenantId).read();
+    assert.equal(kept.customerRef, ERASED_CUSTOMER_REF);
+    assert.equal(kept.amountMinor, 100_000, 'amounts stay for the ledger');
+    assert.deepEqual(kept.ledger, { settle: 'journal-1' });
+    const { resource: untouched } = await h.orders.item(orders[2]!.id, h.tenantId).read();
+    assert.equal(untouched.customerRef, 'another-customer');
+  });
+
+  it('it should do nothing more once completed', async () => {
+    const ref = { tenantId: h.tenantId, erasureId: `e${suffix()}` };
+    await createSubjectErasure(h.subject, { ...ref, subjectRef: 'nobody' });
+    await completeSubjectErasure(h.subject, ref);
+    assert.equal(await eraseSubjectVerifications(h.subject, ref), 0);
+    assert.equal(await anonymiseSubjectOrders(h.subject, ref), 0);
+    assert.equal((await completeSubjectErasure(h.subject, ref)).status, 'completed');
+  });
+});
