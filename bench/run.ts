@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: runs every benchmark section and writes `bench/results.json`.
- * A section that fails is recorded with its error instead of stopping the rest.
+ * Each section runs in a process of its own (no config cache, env or loaded model leaks into the
+ * next one's figures); a section that fails is recorded with its error instead of stopping the rest.
  * Usage: `npm run bench [-- section ...]`; running some sections keeps the others' last figures.
  */
+import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -41,21 +43,38 @@ async function main(): Promise<void> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
   };
   for (const name of names) {
-    const load = SECTIONS[name];
-    if (!load) throw new Error(`Unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
+    if (!SECTIONS[name]) throw new Error(`Unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
     const started = performance.now();
-    try {
-      results[name] = { measuredAt: new Date().toISOString(), ...(await (await load())()) };
-    } catch (error) {
-      results[name] = { error: error instanceof Error ? error.message : String(error) };
-    }
+    results[name] = await runSection(name);
     console.log(`${name} (${Math.round(performance.now() - started)} ms):`, JSON.stringify(results[name]));
   }
   writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
   console.log(`wrote ${OUT}`);
 }
 
-main().catch((error: unknown) => {
+/** Runs one section in a child process; its figures come back over IPC (its stdout is the host's log). */
+function runSection(name: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const child = fork(__filename, ['--section', name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let figures: Record<string, unknown> | undefined;
+    child.on('message', (message) => (figures = message as Record<string, unknown>));
+    child.on('exit', (code) => resolve(figures ?? { error: `section process exited with ${code}` }));
+  });
+}
+
+async function section(name: string): Promise<void> {
+  const load = SECTIONS[name];
+  let figures: Record<string, unknown>;
+  try {
+    figures = { measuredAt: new Date().toISOString(), ...(await (await load!())()) };
+  } catch (error) {
+    figures = { error: error instanceof Error ? error.message : String(error) };
+  }
+  process.send?.(figures, () => process.exit(0));
+}
+
+const sectionArg = process.argv.indexOf('--section');
+(sectionArg >= 0 ? section(process.argv[sectionArg + 1] ?? '') : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,9 +1,10 @@
-import { createHash, type Hash } from 'node:crypto';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
 import { z } from 'zod';
 import { badRequest, DomainError, ensureError } from '../errors';
+import { PartMeter } from '../media/part-meter';
 import { sniffMedia, SNIFF_BYTES, type SniffedMedia } from '../media/sniff';
 import type { BlobStore } from './blob-store';
 import { mediaBlobName, type MediaPart } from './blob-names';
@@ -313,38 +314,6 @@ class MultipartReception {
       ...(this.fields.callbackUrl === undefined ? {} : { callbackUrl: this.fields.callbackUrl }),
       fingerprint,
     };
-  }
-}
-
-/** Counts, limits and hashes a part's bytes on their way to the blob. */
-class PartMeter extends Transform {
-  size = 0;
-  error: DomainError | undefined;
-  private readonly hash: Hash = createHash('sha256');
-
-  constructor(
-    private readonly limit: number,
-    private readonly field: FileField,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.limit) {
-      this.error = payloadTooLarge(`'${this.field}' is larger than ${this.limit} bytes`, {
-        part: this.field,
-        limitBytes: this.limit,
-      });
-      callback(this.error);
-      return;
-    }
-    this.hash.update(chunk);
-    callback(null, chunk);
-  }
-
-  digest(): string {
-    return this.hash.digest('hex');
   }
 }
 

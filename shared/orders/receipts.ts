@@ -7,13 +7,14 @@
  * upload's pieces (peek, sniffing, blob store, its 413/415 errors); on any
  * failure the blob this call started is deleted before the error is thrown.
  */
-import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
 import { badRequest, DomainError, ensureError } from '../errors';
 import type { BlobStore } from '../kyc/blob-store';
 import { payloadTooLarge, peek, unsupportedMediaType } from '../kyc/upload';
+import { PartMeter } from '../media/part-meter';
 import { SNIFF_BYTES, sniffMedia } from '../media/sniff';
 
 /** Largest receipt accepted, bytes. */
@@ -184,7 +185,7 @@ class ReceiptReception {
     if (head.length === 0) throw badRequest("The 'receipt' file is empty");
     const sniffed = sniffReceipt(head);
     if (!sniffed) throw unsupportedMediaType("'receipt' must be a JPEG, PNG or PDF file", { part: 'receipt', detected: sniffMedia(head)?.mime ?? null });
-    const meter = new ReceiptMeter(this.maxBytes);
+    const meter = new PartMeter(this.maxBytes, 'receipt');
     meter.on('error', () => {}); // reported through `meter.error` and the upload's rejection
     const blobName = receiptBlobName(this.input.tenantId, this.input.orderId, sniffed.ext);
     this.blobName = blobName;
@@ -201,28 +202,3 @@ class ReceiptReception {
   }
 }
 
-/** Counts, limits and hashes the receipt's bytes on their way to the blob. */
-class ReceiptMeter extends Transform {
-  size = 0;
-  error: DomainError | undefined;
-  private readonly hash: Hash = createHash('sha256');
-
-  constructor(private readonly limit: number) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.limit) {
-      this.error = payloadTooLarge(`'receipt' is larger than ${this.limit} bytes`, { part: 'receipt', limitBytes: this.limit });
-      callback(this.error);
-      return;
-    }
-    this.hash.update(chunk);
-    callback(null, chunk);
-  }
-
-  digest(): string {
-    return this.hash.digest('hex');
-  }
-}

@@ -13,27 +13,33 @@ export interface OrderAnonymisation {
 const codeOf = (e: unknown) => (typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined);
 
 /**
- * Removes a merchant customer's identifier from the `orders` container of one tenant: each
- * order's `customerRef` is patched (amounts, ids, statuses and ledger references stay, so the
- * ledger still reconciles), and the customer's velocity counters are deleted. A patch touches
- * only that field, so it cannot lose a concurrent status change; a second run finds nothing.
- * Trader data (requisite holder names, account numbers) is not the merchant customer's and is
- * left alone.
+ * Removes a merchant customer's personal data from the `orders` container of one tenant: each
+ * order's `customerRef` is patched, and so are the requisite holder name and account number the
+ * order showed that customer (`assignment`); amounts, ids, statuses and ledger references stay, so
+ * the ledger still reconciles. The customer's velocity counters are deleted. A patch touches only
+ * those fields, so it cannot lose a concurrent status change; a second run finds nothing. The
+ * requisite documents themselves are the trader's and stay.
  */
 export async function anonymiseOrders(orders: Container, tenantId: string, customerRef: string): Promise<OrderAnonymisation> {
   const { resources: matching } = await orders.items
-    .query<{ id: string }>(
+    .query<{ id: string; assignment?: unknown }>(
       {
-        query: "SELECT c.id FROM c WHERE c.type = 'order' AND c.customerRef = @ref",
+        query: "SELECT c.id, c.assignment FROM c WHERE c.type = 'order' AND c.customerRef = @ref",
         parameters: [{ name: '@ref', value: customerRef }],
       },
       { partitionKey: tenantId },
     )
     .fetchAll();
   let anonymised = 0;
-  for (const { id } of matching) {
+  for (const { id, assignment } of matching) {
+    const requisiteCopy = assignment
+      ? [
+          { op: 'set' as const, path: '/assignment/holderName', value: ERASED_CUSTOMER_REF },
+          { op: 'set' as const, path: '/assignment/displayNumber', value: ERASED_CUSTOMER_REF },
+        ]
+      : [];
     try {
-      await orders.item(id, tenantId).patch([{ op: 'set', path: '/customerRef', value: ERASED_CUSTOMER_REF }]);
+      await orders.item(id, tenantId).patch([{ op: 'set', path: '/customerRef', value: ERASED_CUSTOMER_REF }, ...requisiteCopy]);
       anonymised++;
     } catch (e) {
       if (codeOf(e) !== 404) throw e;

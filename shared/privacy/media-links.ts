@@ -1,11 +1,4 @@
-import {
-  BlobSASPermissions,
-  generateBlobSASQueryParameters,
-  StorageSharedKeyCredential,
-  type BlobServiceClient,
-  type ContainerClient,
-  type UserDelegationKey,
-} from '@azure/storage-blob';
+import type { BlobServiceClient, ContainerClient, UserDelegationKey } from '@azure/storage-blob';
 
 /** A read-only link to one blob that stops working at `expiresOn`. */
 export type MediaLinker = (blobName: string, expiresOn: Date) => Promise<string>;
@@ -21,6 +14,8 @@ const START_SKEW_MS = 5 * 60_000;
 export function createMediaLinker(service: BlobServiceClient, container: ContainerClient): MediaLinker {
   let delegation: { key: UserDelegationKey; until: number } | undefined;
   return async (blobName, expiresOn) => {
+    // Loaded on first use: the SDK costs ~200 ms of every function's cold start otherwise.
+    const { BlobSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } = await import('@azure/storage-blob');
     const blob = container.getBlobClient(blobName);
     const permissions = BlobSASPermissions.parse('r');
     const startsOn = new Date(Date.now() - START_SKEW_MS);

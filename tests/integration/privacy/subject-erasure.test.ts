@@ -38,7 +38,8 @@ describe('subject erasure', () => {
     const subjectRef = `person-${suffix()}`;
     const mine = [await h.postPhoto(subjectRef), await h.postPhoto(subjectRef)];
     const other = await h.postPhoto(`someone-else-${suffix()}`);
-    const orders = [order(h.tenantId, subjectRef), order(h.tenantId, subjectRef), order(h.tenantId, 'another-customer')];
+    const assigned = { requisiteId: 'r1', traderId: 't1', bankId: 'sber', method: 'card', displayNumber: '2200 **** 1234', holderName: 'Ivan P.', assignedAt: '2026-11-23T12:00:00.000Z' };
+    const orders = [{ ...order(h.tenantId, subjectRef), assignment: assigned }, order(h.tenantId, subjectRef), order(h.tenantId, 'another-customer')];
     for (const o of orders) await h.orders.items.create(o);
     await h.orders.items.create({ id: `velocity:customer:${subjectRef}:2026-11-23T12:00:00.000Z`, type: 'velocity', tenantId: h.tenantId, key: subjectRef, count: 2 });
 
@@ -70,6 +71,7 @@ describe('subject erasure', () => {
     assert.equal(kept.customerRef, ERASED_CUSTOMER_REF);
     assert.equal(kept.amountMinor, 100_000, 'amounts stay for the ledger');
     assert.deepEqual(kept.ledger, { settle: 'journal-1' });
+    assert.deepEqual([kept.assignment.holderName, kept.assignment.displayNumber, kept.assignment.requisiteId], [ERASED_CUSTOMER_REF, ERASED_CUSTOMER_REF, 'r1'], 'the requisite details it showed the subject go too');
     const { resource: untouched } = await h.orders.item(orders[2]!.id, h.tenantId).read();
     assert.equal(untouched.customerRef, 'another-customer');
   });
