@@ -9,9 +9,6 @@ import { auditCall, auditStore, requireRolesAudited } from '../shared/wiring/aud
 import { authenticate } from '../shared/wiring/auth';
 import { SETTINGS, settingsStore } from '../shared/wiring/settings';
 
-/** Not in shared/names.ts (owned by the lead): the local purge of expired audit entries. */
-export const AUDIT_PURGE_FUNCTION = 'auditPurge';
-
 // The caller's own tenant only: the partition key comes from the principal, never the query.
 app.http(FUNCTIONS.listAudit, {
   route: 'v1/audit',
@@ -31,7 +28,7 @@ app.http(FUNCTIONS.listAudit, {
 });
 
 // Azure deletes expired entries by the container's TTL; the local Cosmos server has none.
-app.timer(AUDIT_PURGE_FUNCTION, {
+app.timer(FUNCTIONS.auditPurge, {
   schedule: '%RETENTION_SWEEP_SCHEDULE%',
   handler: async (_timer: unknown, context: InvocationContext) => {
     const { sweepBatchSize } = await (await settingsStore()).get(SETTINGS.privacy);

@@ -22,3 +22,4 @@ import './order-admin';
 import './retention';
 import './subject-erasure';
 import './privacy';
+import './erasure-redrive';

@@ -1,15 +1,12 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { COSMOS_CONTAINERS } from '../shared/names';
+import { COSMOS_CONTAINERS, FUNCTIONS } from '../shared/names';
 import { contextLogger } from '../shared/http/context-logger';
 import { cosmosStalledQuery, failStalledVerifications } from '../shared/kyc/stalled-verifications';
 import { cosmosContainer } from '../shared/platform/cosmos';
 import { pipelineDeps } from '../shared/wiring/kyc';
 
-/** Local name: shared/names.ts is frozen while other work is in flight. */
-const FAIL_STALLED_VERIFICATIONS = 'failStalledVerifications';
-
 // No verification stays pending forever, whatever got lost on the way (see stalled-verifications.ts).
-app.timer(FAIL_STALLED_VERIFICATIONS, {
+app.timer(FUNCTIONS.failStalledVerifications, {
   schedule: '%KYC_STALLED_SCHEDULE%',
   handler: async (_timer: unknown, context: InvocationContext) => {
     const deps = await pipelineDeps(contextLogger(context, context.invocationId));

@@ -7,6 +7,7 @@ import { type ApiCall, httpHandler, ok } from '../shared/http';
 import { FUNCTIONS } from '../shared/names';
 import { findOrderTenant, listTraderOrders } from '../shared/orders/order-queries';
 import { staffActor, traderActor } from '../shared/orders/principal-actor';
+import { orderTenantScope } from '../shared/orders/staff-scope';
 import type { Actor, OrderActionBody } from '../shared/orders/schemas';
 import { reasonBodySchema, resolveAction, resolveBodySchema } from '../shared/orders/staff-requests';
 import { CONFIRMATION_MAX_BODY_BYTES, readConfirmationBody } from '../shared/orders/confirmation-request';
@@ -30,7 +31,10 @@ function actionHandler(options: ReturnType<typeof users>, toAction: (call: ApiCa
       const { id } = call.params(idParams);
       const { actor, body } = await toAction(call);
       const engine = await orderEngine(call.log);
-      const order = await engine.applyOrderAction(actor, await findOrderTenant(engine.deps, id), id, body);
+      // Support and admins of a merchant tenant act on that tenant's orders only (platform staff on any);
+      // a trader's reach is his own orders, which the engine's ownership check enforces.
+      const scope = actor.role === 'support' || actor.role === 'admin' ? orderTenantScope(call.principal) : undefined;
+      const order = await engine.applyOrderAction(actor, scope ?? (await findOrderTenant(engine.deps, id)), id, body);
       await announceOrderStatus(order, df.getClient(context), call.log);
       return ok(toOrderView(order, actor.role === 'trader' ? 'trader' : 'support'));
     })(request, context);

@@ -32,6 +32,9 @@ const retry = (() => {
 /** Waits until `deadline` in timers of at most 6 days, or until the erase event; returns which came first. */
 function* waitFor(context: OrchestrationContext, deadline: Date, erase: Task): Generator<Task, 'deadline' | 'erase', unknown> {
   for (;;) {
+    // An event that arrived while an activity ran completed outside any `Task.any`; a new `any`
+    // around an already completed task would never resolve for it.
+    if (erase.isCompleted) return 'erase';
     const wakeAt = nextWakeUp(context.df.currentUtcDateTime, deadline);
     if (!wakeAt) return 'deadline';
     const timer = context.df.createTimer(wakeAt);

@@ -4,6 +4,7 @@ import { notFound } from '../shared/errors';
 import { FUNCTIONS } from '../shared/names';
 import { httpHandler, ok } from '../shared/http';
 import { principalName } from '../shared/auth';
+import { requirePlatformTenant } from '../shared/orders/staff-scope';
 import { auditCall, requireRolesAudited } from '../shared/wiring/audit';
 import { authenticate } from '../shared/wiring/auth';
 import { settingsDefinition, settingsStore } from '../shared/wiring/settings';
@@ -21,6 +22,7 @@ app.http(FUNCTIONS.getSetting, {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, roles: ['admin'] }, async (call) => {
+    requirePlatformTenant(call.principal);
     const { key } = call.params(keyParams);
     const definition = definitionOf(key);
     const value = await (await settingsStore()).get(definition);
@@ -28,7 +30,8 @@ app.http(FUNCTIONS.getSetting, {
   }),
 });
 
-// Effective without restart: instances re-read settings within their short cache period.
+// Settings are deployment-wide (thresholds, fraud rules, retention): only the platform tenant's admins
+// read or change them. Effective without restart: instances re-read settings within their short cache period.
 app.http(FUNCTIONS.putSetting, {
   route: 'v1/admin/settings/{key}',
   methods: ['PUT'],
@@ -38,6 +41,12 @@ app.http(FUNCTIONS.putSetting, {
     const { key } = call.params(keyParams);
     const target = { targetType: 'settings', targetId: key } as const;
     await requireRolesAudited(call, ['admin'], 'settings.update', target);
+    try {
+      requirePlatformTenant(call.principal);
+    } catch (refused) {
+      await auditCall(call, 'settings.update', target, 'denied');
+      throw refused;
+    }
     const definition = definitionOf(key);
     const body = await call.body(z.object({ value: z.unknown() }));
     const value = await (await settingsStore()).put(definition, body.value, principalName(call.principal));

@@ -112,4 +112,7 @@ export const FUNCTIONS = {
   eraseSubjectActivity: 'eraseSubjectActivity',
   anonymiseOrdersActivity: 'anonymiseOrdersActivity',
   recordErasureActivity: 'recordErasureActivity',
+  erasureRedrive: 'erasureRedrive',
+  auditPurge: 'auditPurge',
+  failStalledVerifications: 'failStalledVerifications',
 } as const;

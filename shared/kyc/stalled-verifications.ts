@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { failVerification } from './completion';
 import type { PipelineDeps } from './pipeline-ports';
+import { ifStillThere } from './verification-store';
 
 /** Unfinished verifications last changed before `cutoff` (ISO), at most `limit`, any tenant. */
 export type StalledQuery = (cutoff: string, limit: number) => Promise<Array<{ tenantId: string; id: string }>>;
@@ -31,7 +32,8 @@ export async function failStalledVerifications(find: StalledQuery, deps: Pipelin
   const cutoff = new Date(deps.clock.now().getTime() - deps.settings.stalledAfterMinutes * 60_000).toISOString();
   let failed = 0;
   for (const { tenantId, id } of await find(cutoff, limit)) {
-    const record = await failVerification({ tenantId, verificationId: id }, 'PROCESSING_FAILED', deps);
+    // Erased between the query and the update: nothing left to fail.
+    const record = await ifStillThere(() => failVerification({ tenantId, verificationId: id }, 'PROCESSING_FAILED', deps));
     if (record?.status === 'failed') failed++;
   }
   return { failed };

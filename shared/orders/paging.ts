@@ -40,7 +40,8 @@ export async function queryPage<T>(
 ): Promise<Page<T>> {
   const options: FeedOptions = {
     maxItemCount: page.limit,
-    ...(page.partitionKey === undefined ? {} : { partitionKey: page.partitionKey }),
+    // Across partitions the SDK accepts a continuation token only under query control (4.x).
+    ...(page.partitionKey === undefined ? { enableQueryControl: true } : { partitionKey: page.partitionKey }),
   };
   const token = decodeToken(page.continuation);
   if (token !== undefined) options.continuationToken = token;
@@ -49,8 +50,10 @@ export async function queryPage<T>(
     const next = response.continuationToken;
     return { items: response.resources, ...(next ? { continuation: Buffer.from(next, 'utf8').toString('base64url') } : {}) };
   } catch (error) {
-    // The service answers 400 for a token that does not belong to the query.
-    if (token !== undefined && hasStatus(error, 400)) throw invalidContinuation();
+    // The service answers 400 for a token that does not belong to the query; the SDK's own token
+    // parser throws plain errors for one it cannot read. Either way the client's token is at fault.
+    const fromService = typeof (error as { code?: unknown } | null)?.code === 'number';
+    if (token !== undefined && (hasStatus(error, 400) || !fromService)) throw invalidContinuation();
     throw error;
   }
 }

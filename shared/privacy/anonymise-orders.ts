@@ -1,4 +1,6 @@
 import type { Container } from '@azure/cosmos';
+import type { ContainerClient } from '@azure/storage-blob';
+import { eraseBlobPrefix } from './erase-blobs';
 
 /** What an anonymised order's `customerRef` becomes: no trace of the subject, still a valid reference. */
 export const ERASED_CUSTOMER_REF = 'erased';
@@ -8,7 +10,22 @@ export interface OrderAnonymisation {
   orders: number;
   /** Fraud velocity counters keyed by the customer (their id contains the ref: deleted, not patched). */
   velocityCounters: number;
+  /** Receipt blobs deleted from the `receipts` container (under each order's `{tenantId}/{orderId}/`). */
+  receiptBlobs: number;
 }
+
+/** Where an order's receipts live. */
+export interface OrderAnonymisationDeps {
+  /** The `orders` container. */
+  orders: Container;
+  /** The `receipts` container. */
+  receipts: ContainerClient;
+  /** Delete earlier blob versions too (accounts with versioning on). */
+  blobVersions?: boolean;
+}
+
+/** Blob prefix of one order's receipts (shared/orders/receipts.ts `receiptBlobName`). */
+export const orderReceiptPrefix = (tenantId: string, orderId: string): string => `${tenantId}/${orderId}/`;
 
 const codeOf = (e: unknown) => (typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined);
 
@@ -16,22 +33,29 @@ const codeOf = (e: unknown) => (typeof e === 'object' && e !== null ? (e as { co
  * Removes a merchant customer's personal data from the `orders` container of one tenant: each
  * order's `customerRef` is patched, and so are the requisite holder name and account number the
  * order showed that customer (`assignment`); amounts, ids, statuses and ledger references stay, so
- * the ledger still reconciles. The customer's velocity counters are deleted. A patch touches only
- * those fields, so it cannot lose a concurrent status change; a second run finds nothing. The
- * requisite documents themselves are the trader's and stay.
+ * the ledger still reconciles. The order's payment receipts (blobs, and the `receipts` list naming
+ * them) are deleted. The customer's velocity counters are deleted. A patch touches only those
+ * fields, so it cannot lose a concurrent status change; a second run finds nothing. The requisite
+ * documents themselves are the trader's and stay.
  */
-export async function anonymiseOrders(orders: Container, tenantId: string, customerRef: string): Promise<OrderAnonymisation> {
+export async function anonymiseOrders(deps: OrderAnonymisationDeps, tenantId: string, customerRef: string): Promise<OrderAnonymisation> {
+  const { orders } = deps;
   const { resources: matching } = await orders.items
-    .query<{ id: string; assignment?: unknown }>(
+    .query<{ id: string; assignment?: unknown; receipts?: unknown }>(
       {
-        query: "SELECT c.id, c.assignment FROM c WHERE c.type = 'order' AND c.customerRef = @ref",
+        query: "SELECT c.id, c.assignment, c.receipts FROM c WHERE c.type = 'order' AND c.customerRef = @ref",
         parameters: [{ name: '@ref', value: customerRef }],
       },
       { partitionKey: tenantId },
     )
     .fetchAll();
   let anonymised = 0;
-  for (const { id, assignment } of matching) {
+  let receiptBlobs = 0;
+  for (const { id, assignment, receipts } of matching) {
+    // Blobs before the patch: the patch makes the order unfindable by customerRef, so a run that
+    // crashed in between finds the order again and finishes; deleting twice is harmless.
+    receiptBlobs += await eraseBlobPrefix(deps.receipts, orderReceiptPrefix(tenantId, id), { versions: deps.blobVersions === true });
+    const receiptList = receipts === undefined ? [] : [{ op: 'remove' as const, path: '/receipts' }];
     const requisiteCopy = assignment
       ? [
           { op: 'set' as const, path: '/assignment/holderName', value: ERASED_CUSTOMER_REF },
@@ -39,7 +63,7 @@ export async function anonymiseOrders(orders: Container, tenantId: string, custo
         ]
       : [];
     try {
-      await orders.item(id, tenantId).patch([{ op: 'set', path: '/customerRef', value: ERASED_CUSTOMER_REF }, ...requisiteCopy]);
+      await orders.item(id, tenantId).patch([{ op: 'set', path: '/customerRef', value: ERASED_CUSTOMER_REF }, ...requisiteCopy, ...receiptList]);
       anonymised++;
     } catch (e) {
       if (codeOf(e) !== 404) throw e;
@@ -63,5 +87,5 @@ export async function anonymiseOrders(orders: Container, tenantId: string, custo
       if (codeOf(e) !== 404) throw e;
     }
   }
-  return { orders: anonymised, velocityCounters: deleted };
+  return { orders: anonymised, velocityCounters: deleted, receiptBlobs };
 }

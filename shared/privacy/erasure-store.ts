@@ -9,6 +9,7 @@ export const ERASURE_ITEM_KINDS = [
   'idempotency-key',
   'order-customer-ref',
   'order-velocity-counter',
+  'order-receipt-blob',
 ] as const;
 export type ErasureItemKind = (typeof ERASURE_ITEM_KINDS)[number];
 
@@ -63,6 +64,11 @@ export interface ErasureStore {
   get(tenantId: string, id: string): Promise<ErasureDoc | undefined>;
   /** Forgets a request whose orchestration could not be started (it holds the subjectRef). */
   delete(tenantId: string, id: string): Promise<void>;
+  /**
+   * Erasures still `pending` that were requested before `requestedBefore` (ISO time), oldest
+   * first, at most `limit`, across tenants: the ones whose orchestration may have been lost.
+   */
+  pendingBefore(requestedBefore: string, limit: number): Promise<Array<{ tenantId: string; erasureId: string }>>;
   /** ETag read-modify-write; `change` returns undefined for "nothing to do". */
   update(tenantId: string, id: string, change: (doc: ErasureDoc) => ErasureDoc | undefined): Promise<ErasureDoc>;
 }
@@ -95,6 +101,17 @@ export function createErasureStore(container: Container): ErasureStore {
       } catch (e) {
         if (codeOf(e) !== 404) throw e;
       }
+    },
+    async pendingBefore(requestedBefore, limit) {
+      const { resources } = await container.items
+        .query<{ id: string; tenantId: string }>({
+          query:
+            `SELECT TOP ${Math.max(1, Math.floor(limit))} c.id, c.tenantId FROM c ` +
+            "WHERE c.type = 'subject-erasure' AND c.status = 'pending' AND c.requestedAt < @before ORDER BY c.requestedAt",
+          parameters: [{ name: '@before', value: requestedBefore }],
+        })
+        .fetchAll();
+      return resources.map((r) => ({ tenantId: r.tenantId, erasureId: r.id }));
     },
     async update(tenantId, id, change) {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

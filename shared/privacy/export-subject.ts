@@ -6,6 +6,7 @@ import type { VerificationStore } from '../kyc/verification-store';
 import type { OrderDoc } from '../orders/documents';
 import { toOrderView, type OrderView } from '../orders/view';
 import type { Clock } from '../platform/clock';
+import { orderReceiptPrefix } from './anonymise-orders';
 import type { MediaLinker } from './media-links';
 
 export interface SubjectExportDeps {
@@ -14,13 +15,18 @@ export interface SubjectExportDeps {
   media: ContainerClient;
   /** The `orders` container. */
   orders: Container;
+  /** The `receipts` container. */
+  receipts: ContainerClient;
+  /** Links into `media`. */
   links: MediaLinker;
+  /** Links into `receipts`. */
+  receiptLinks: MediaLinker;
   clock: Clock;
 }
 
-/** One stored file of a verification, as a link that expires. */
+/** One stored file of a verification or an order, as a link that expires. */
 export interface ExportedMedia {
-  /** Name inside the verification, e.g. `document.jpg`, `frames/00.jpg`. */
+  /** Name inside the verification or order, e.g. `document.jpg`, `frames/00.jpg`, `receipt-{uuid}.pdf`. */
   name: string;
   contentType?: string;
   sizeBytes?: number;
@@ -33,25 +39,26 @@ export interface SubjectExport {
   subjectRef: string;
   generatedAt: string;
   verifications: Array<VerificationView & { media: ExportedMedia[] }>;
-  orders: OrderView[];
+  /** The subject's orders, each with its payment receipt files as links. */
+  orders: Array<OrderView & { receiptFiles: ExportedMedia[] }>;
 }
 
-async function mediaOf(deps: SubjectExportDeps, tenantId: string, verificationId: string, expiresOn: Date): Promise<ExportedMedia[]> {
-  const prefix = verificationPrefix(tenantId, verificationId);
+/** Every blob under `prefix` as a link valid until `expiresOn`. */
+async function linksUnder(container: ContainerClient, links: MediaLinker, prefix: string, expiresOn: Date): Promise<ExportedMedia[]> {
   const media: ExportedMedia[] = [];
-  for await (const item of deps.media.listBlobsFlat({ prefix })) {
+  for await (const item of container.listBlobsFlat({ prefix })) {
     media.push({
       name: item.name.slice(prefix.length),
       ...(item.properties.contentType ? { contentType: item.properties.contentType } : {}),
       ...(item.properties.contentLength === undefined ? {} : { sizeBytes: item.properties.contentLength }),
-      url: await deps.links(item.name, expiresOn),
+      url: await links(item.name, expiresOn),
       expiresAt: expiresOn.toISOString(),
     });
   }
   return media;
 }
 
-/** The subject's verifications (with media links valid `linkMinutes`) and orders in one tenant. */
+/** The subject's verifications and orders in one tenant, their media and receipts as links valid `linkMinutes`. */
 export async function exportSubjectData(
   deps: SubjectExportDeps,
   input: { tenantId: string; subjectRef: string; linkMinutes: number },
@@ -60,17 +67,19 @@ export async function exportSubjectData(
   const expiresOn = new Date(now.getTime() + input.linkMinutes * 60_000);
   const records = await deps.verifications.findBySubjectRef(input.tenantId, input.subjectRef);
   const verifications = [];
-  for (const r of records) verifications.push({ ...toApiView(r), media: await mediaOf(deps, input.tenantId, r.id, expiresOn) });
+  for (const r of records) {
+    verifications.push({ ...toApiView(r), media: await linksUnder(deps.media, deps.links, verificationPrefix(input.tenantId, r.id), expiresOn) });
+  }
   const { resources } = await deps.orders.items
     .query<OrderDoc>(
       { query: "SELECT * FROM c WHERE c.type = 'order' AND c.customerRef = @ref", parameters: [{ name: '@ref', value: input.subjectRef }] },
       { partitionKey: input.tenantId },
     )
     .fetchAll();
-  return {
-    subjectRef: input.subjectRef,
-    generatedAt: now.toISOString(),
-    verifications,
-    orders: resources.map((o) => toOrderView(o, 'merchant')),
-  };
+  const orders = [];
+  for (const o of resources) {
+    const receiptFiles = await linksUnder(deps.receipts, deps.receiptLinks, orderReceiptPrefix(input.tenantId, o.id), expiresOn);
+    orders.push({ ...toOrderView(o, 'merchant'), receiptFiles });
+  }
+  return { subjectRef: input.subjectRef, generatedAt: now.toISOString(), verifications, orders };
 }

@@ -3,12 +3,13 @@
  * stores the KYC pipeline uses, so both see one `verifications` container).
  */
 import { config } from '../config';
-import { BLOB_CONTAINERS, COSMOS_CONTAINERS } from '../names';
+import { BLOB_CONTAINERS, COSMOS_CONTAINERS, FUNCTIONS } from '../names';
 import { blobContainer, blobService } from '../platform/blob';
 import { cosmosContainer } from '../platform/cosmos';
 import { appClock, kycStores } from '../wiring/kyc';
 import { lazy } from '../wiring/lazy';
 import { SETTINGS, settingsStore } from '../wiring/settings';
+import type { ErasureOrchestrationClient, ErasureRedriveDeps } from './erasure-redrive';
 import { createErasureStore } from './erasure-store';
 import type { VerificationErasureDeps } from './erase-verification';
 import { createMediaLinker } from './media-links';
@@ -25,6 +26,7 @@ const containers = lazy(async () => ({
   orders: await cosmosContainer(COSMOS_CONTAINERS.orders),
   erasures: createErasureStore(await cosmosContainer(COSMOS_CONTAINERS.erasures)),
   media: await blobContainer(BLOB_CONTAINERS.kycMedia),
+  receipts: await blobContainer(BLOB_CONTAINERS.receipts),
 }));
 
 /** Settings are re-read per call, so a changed tombstone lifetime applies without a restart. */
@@ -49,10 +51,24 @@ export async function retentionSweepDeps(): Promise<RetentionSweepDeps> {
 
 export async function subjectErasureDeps(): Promise<SubjectErasureDeps> {
   const [base, c] = await Promise.all([verificationErasureDeps(), containers()]);
-  return { ...base, erasures: c.erasures, orders: c.orders, hashKey: config().API_KEY_PEPPER };
+  return { ...base, erasures: c.erasures, orders: c.orders, receipts: c.receipts, hashKey: config().API_KEY_PEPPER };
 }
 
 export async function subjectExportDeps(): Promise<SubjectExportDeps> {
   const [{ verifications }, c] = await Promise.all([kycStores(), containers()]);
-  return { verifications, media: c.media, orders: c.orders, links: createMediaLinker(blobService(), c.media), clock: appClock };
+  return {
+    verifications,
+    media: c.media,
+    orders: c.orders,
+    receipts: c.receipts,
+    links: createMediaLinker(blobService(), c.media),
+    receiptLinks: createMediaLinker(blobService(), c.receipts),
+    clock: appClock,
+  };
+}
+
+/** The re-drive of lost subject erasures, starting `subjectErasure` through `client`. */
+export async function erasureRedriveDeps(client: ErasureOrchestrationClient): Promise<ErasureRedriveDeps> {
+  const c = await containers();
+  return { erasures: c.erasures, client, clock: appClock, orchestration: FUNCTIONS.subjectErasure };
 }

@@ -47,11 +47,18 @@ export async function startRetention(client: RetentionClient, name: string, inpu
  * Erasure on request: a listening orchestration gets the `erase` event; a missing or finished
  * (failed, terminated) one is started again with `eraseNow`. Every step is safe to repeat.
  */
-export async function requestRetentionErasure(client: RetentionClient, name: string, input: RetentionInput): Promise<'raised' | 'started'> {
+export async function requestRetentionErasure(
+  client: RetentionClient,
+  name: string,
+  input: RetentionInput,
+): Promise<'raised' | 'started' | 'left-to-sweep'> {
   const instanceId = retentionInstanceId(input.tenantId, input.verificationId);
   const status = await statusOf(client, instanceId);
   if (status === undefined || !LISTENING.has(status)) {
     if (await startOrDetectRace(client, name, instanceId, { ...input, eraseNow: true })) return 'started';
+    // The start was refused: only a listening instance takes an event (raising on a finished one
+    // throws). The record's `erasureRequestedAt` mark lets the daily sweep finish the erasure.
+    if (!LISTENING.has((await statusOf(client, instanceId)) ?? '')) return 'left-to-sweep';
   }
   await client.raiseEvent(instanceId, ERASE_EVENT, {});
   return 'raised';

@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import type { ContainerClient } from '@azure/storage-blob';
 import { notFound } from '../errors';
 import { anonymiseOrders } from './anonymise-orders';
 import { addItems, type ErasureDoc, type ErasureItem, type ErasureStore } from './erasure-store';
@@ -10,6 +11,8 @@ export interface SubjectErasureDeps extends VerificationErasureDeps {
   erasures: ErasureStore;
   /** The `orders` container. */
   orders: Container;
+  /** The `receipts` container (payment receipts of the subject's orders). */
+  receipts: ContainerClient;
   /** Key of the subjectRef hash on receipts. */
   hashKey: string;
 }
@@ -79,14 +82,15 @@ export async function eraseSubjectVerifications(deps: SubjectErasureDeps, ref: S
   return found.length;
 }
 
-/** Anonymises the subject's orders (the subjectRef is the merchant's customerRef). */
+/** Anonymises the subject's orders and deletes their receipts (the subjectRef is the merchant's customerRef). */
 export async function anonymiseSubjectOrders(deps: SubjectErasureDeps, ref: SubjectErasureRef): Promise<number> {
   const subjectRef = await pendingSubject(deps, ref);
   if (subjectRef === undefined) return 0;
-  const done = await anonymiseOrders(deps.orders, ref.tenantId, subjectRef);
+  const done = await anonymiseOrders(deps, ref.tenantId, subjectRef);
   await record(deps, ref, [
     { kind: 'order-customer-ref', count: done.orders },
     { kind: 'order-velocity-counter', count: done.velocityCounters },
+    { kind: 'order-receipt-blob', count: done.receiptBlobs },
   ]);
   return done.orders;
 }

@@ -55,7 +55,7 @@ export interface E2eHost {
   submit(parts: UploadPart[], options?: { apiKey?: string; headers?: Record<string, string> }): Promise<Response>;
   /** Polls GET until a terminal status; throws after `timeoutMs` (a deadline, not a timing assertion). */
   waitForDecision(id: string, options?: { apiKey?: string; timeoutMs?: number; pollMs?: number }): Promise<VerificationView>;
-  /** A local admin JWT for `tenantId` (default demo-a). */
+  /** A local admin JWT for `tenantId` (default `platform`: its admins own the deployment-wide settings). */
   adminToken(tenantId?: string): Promise<string>;
   /** PUT /api/v1/admin/settings/{key} as admin; throws unless 200. */
   putSetting(key: string, value: unknown): Promise<unknown>;
@@ -118,7 +118,7 @@ export async function startE2eHost(overrides: Record<string, string> = {}): Prom
     return fetch(`${origin}${route}`, { ...rest, headers: { ...auth, ...(headers as Record<string, string> | undefined) } });
   };
 
-  const adminToken = (tenantId = 'demo-a') =>
+  const adminToken = (tenantId = 'platform') =>
     signLocalToken({
       secret: settings.LOCAL_JWT_SECRET ?? '',
       issuer: settings.JWT_ISSUER ?? '',

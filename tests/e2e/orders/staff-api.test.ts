@@ -201,6 +201,10 @@ describe('staff order API e2e (local runtime)', () => {
     const again = await problem(await confirm({ token: trader, body: receiptForm(PDF) }), 409, 'illegal-transition');
     assert.equal(again.currentStatus, 'awaiting_confirmation');
 
+    // Another merchant's support cannot reach it (demo-a staff act on demo-a's orders only).
+    const otherSupport = await token('sup-a', ['support'], 'demo-a');
+    await problem(await host.call(`/api/v1/support/orders/${payout.id}/dispute`, { method: 'POST', token: otherSupport }), 404, 'not-found');
+
     // The merchant confirms the transfer arrived: completed (another merchant cannot see it).
     const merchantConfirm = (apiKey: string) => host.call(`/api/v1/payouts/${payout.id}/confirm`, { method: 'POST', apiKey });
     await problem(await merchantConfirm('demo-a-key'), 404, 'not-found');

@@ -13,6 +13,8 @@ import { BLOB_CONTAINERS } from '../../../shared/names';
 import { blobContainer } from '../../../shared/platform/blob';
 import { cosmosDatabase } from '../../../shared/platform/cosmos';
 import { newVerificationRecord } from '../../../shared/kyc/verification';
+import { subjectErasureDeps } from '../../../shared/privacy/privacy-deps';
+import { createSubjectErasure } from '../../../shared/privacy/subject-erasure';
 import { kycStores, useClockForTests } from '../../../shared/wiring/kyc';
 import { orderEngine } from '../../../shared/wiring/orders';
 import { type E2eHost, type UploadPart, png, startE2eHost, uploadForm } from '../../support/e2e-host';
@@ -197,6 +199,9 @@ describe('privacy lifecycle end to end', () => {
     });
     assert.equal(payin.status, 201, await payin.clone().text());
     const orderId = ((await payin.json()) as { id: string }).id;
+    const receipts = await blobContainer(BLOB_CONTAINERS.receipts);
+    const receiptName = `${TENANT}/${orderId}/receipt-${randomUUID()}.pdf`;
+    await receipts.getBlockBlobClient(receiptName).uploadData(Buffer.from('%PDF-1.4 receipt'));
     const id = await submit(subjectRef);
     await decided(id);
 
@@ -220,7 +225,9 @@ describe('privacy lifecycle end to end', () => {
     assert.equal(counts['verification-record'], 1);
     assert.equal(counts['verification-media'], 3);
     assert.equal(counts['order-customer-ref'], 1);
+    assert.equal(counts['order-receipt-blob'], 1);
     assert.ok(done.receipt.completedAt);
+    assert.equal(await receipts.getBlobClient(receiptName).exists(), false, 'the order receipt is deleted');
     assert.equal(JSON.stringify(done).includes(subjectRef), false);
 
     assert.deepEqual(await blobNames(id), []);
@@ -231,5 +238,33 @@ describe('privacy lifecycle end to end', () => {
     assert.equal(order.amountMinor, 100_000, 'amounts stay');
     const report = await engine.reconcile();
     assert.equal(report.ok, true, JSON.stringify(report));
+  });
+
+  it('should re-drive a subject erasure whose orchestration never started', async () => {
+    const subjectRef = 'customer-privacy-redrive';
+    const id = await submit(subjectRef);
+    await decided(id);
+    // The POST's crash window: the erasure document is written, startNew never ran.
+    const erasureId = randomUUID();
+    const deps = await subjectErasureDeps();
+    await createSubjectErasure({ ...deps, clock: { now: () => new Date(Date.now() - 60 * 60_000) } }, { tenantId: TENANT, erasureId, subjectRef });
+
+    const run = await app.call('/admin/functions/erasureRedrive?wait=true', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const ran = (await run.json()) as { outcome: string; returnValue: { pending: number; redriven: number } };
+    assert.equal(ran.outcome, 'Succeeded', JSON.stringify(ran));
+    assert.ok(ran.returnValue.redriven >= 1, JSON.stringify(ran));
+
+    const done = await eventually(async () => {
+      const response = await app.call(`/api/v1/privacy/erasures/${erasureId}`, { apiKey: API_KEY });
+      const body = (await response.json()) as { status: string };
+      return body.status === 'completed' ? body : undefined;
+    }, 'the re-driven erasure to complete');
+    assert.equal(JSON.stringify(done).includes(subjectRef), false);
+    assert.deepEqual(await blobNames(id), []);
+    assert.deepEqual(await documentsMentioning(subjectRef), []);
   });
 });

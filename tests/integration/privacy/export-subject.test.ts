@@ -20,15 +20,26 @@ describe('exportSubjectData', () => {
     const subjectRef = `exported-${suffix()}`;
     const id = await h.postPhoto(subjectRef);
     await h.postPhoto(`not-exported-${suffix()}`);
+    const orderId = `o${suffix()}`;
+    const receiptName = `${h.tenantId}/${orderId}/receipt-1.pdf`;
+    await h.receipts.getBlockBlobClient(receiptName).uploadData(Buffer.from('%PDF-1.4 receipt'), { blobHTTPHeaders: { blobContentType: 'application/pdf' } });
     await h.orders.items.create({
-      id: `o${suffix()}`, type: 'order', tenantId: h.tenantId, storeId: 's1', direction: 'payin', amountMinor: 5000, currency: 'RUB',
+      id: orderId, type: 'order', tenantId: h.tenantId, storeId: 's1', direction: 'payin', amountMinor: 5000, currency: 'RUB',
       method: 'card', customerRef: subjectRef, status: 'completed', createdAt: '2026-11-23T12:00:00.000Z', updatedAt: '2026-11-23T12:00:00.000Z',
       expiresAt: '2026-11-23T12:30:00.000Z', retryCount: 0, storeCommissionBps: 150, ledger: {}, history: [],
     });
     const service = h.media.credential ? new BlobServiceClient(h.media.url.replace(/\/[^/]+$/, ''), h.media.credential) : undefined;
     assert.ok(service, 'Azurite clients carry the account key');
     const data = await exportSubjectData(
-      { verifications: h.verifications, media: h.media, orders: h.orders, links: createMediaLinker(service, h.media), clock: h.clock },
+      {
+        verifications: h.verifications,
+        media: h.media,
+        orders: h.orders,
+        receipts: h.receipts,
+        links: createMediaLinker(service, h.media),
+        receiptLinks: createMediaLinker(service, h.receipts),
+        clock: h.clock,
+      },
       { tenantId: h.tenantId, subjectRef, linkMinutes: 15 },
     );
     assert.equal(data.verifications.length, 1);
@@ -43,5 +54,10 @@ describe('exportSubjectData', () => {
     assert.equal(Buffer.from(await fetched.arrayBuffer()).length, document.sizeBytes);
     assert.equal(data.orders.length, 1);
     assert.equal(data.orders[0]!.customerRef, subjectRef);
+    const receipts = data.orders[0]!.receiptFiles;
+    assert.deepEqual(receipts.map((r) => [r.name, r.contentType, r.sizeBytes]), [['receipt-1.pdf', 'application/pdf', 16]]);
+    const receipt = await fetch(receipts[0]!.url);
+    assert.equal(receipt.status, 200, 'the receipt link works too');
+    assert.equal(await receipt.text(), '%PDF-1.4 receipt');
   });
 });

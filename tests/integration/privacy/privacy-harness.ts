@@ -23,6 +23,8 @@ export interface PrivacyHarness {
   tenantId: string;
   clock: ManualClock;
   media: ContainerClient;
+  /** Stands in for the `receipts` container. */
+  receipts: ContainerClient;
   verifications: VerificationStore;
   verificationsContainer: Container;
   idempotencyContainer: Container;
@@ -42,6 +44,7 @@ export interface PrivacyHarness {
 
 export async function privacyHarness(services: LocalServices): Promise<PrivacyHarness> {
   const media = await services.blobContainer();
+  const receipts = await services.blobContainer();
   const blobs = createAzureBlobStore(media);
   const verificationsContainer = await services.cosmosContainer('verifications');
   const verifications = createVerificationStore(verificationsContainer);
@@ -78,6 +81,7 @@ export async function privacyHarness(services: LocalServices): Promise<PrivacyHa
     tenantId,
     clock,
     media,
+    receipts,
     verifications,
     verificationsContainer,
     idempotencyContainer,
@@ -87,7 +91,7 @@ export async function privacyHarness(services: LocalServices): Promise<PrivacyHa
     sender,
     erasure,
     sweep: { ...erasure, verificationsContainer },
-    subject: { ...erasure, erasures, orders, hashKey: 'test-hash-key-0000000000000000' },
+    subject: { ...erasure, erasures, orders, receipts, hashKey: 'test-hash-key-0000000000000000' },
     postPhoto: async (subjectRef, key) =>
       post([{ name: 'document', file: await jpeg() }, { name: 'selfie', file: await png() }, { name: 'subjectRef', value: subjectRef }], key),
     postVideo: async (subjectRef) =>

@@ -57,4 +57,15 @@ describe('requestRetentionErasure', () => {
     assert.equal(await requestRetentionErasure(table, 'verificationRetention', input), 'started');
     assert.deepEqual(table.events, []);
   });
+
+  it('it should leave a finished orchestration that refuses a restart to the sweep, not raise on it', async () => {
+    const table = new InstanceTable();
+    await startRetention(table, 'verificationRetention', input);
+    table.instances.get(id)!.status = 'Completed';
+    table.startNew = async () => {
+      throw new Error(`409: An instance with ID '${id}' already exists.`);
+    };
+    assert.equal(await requestRetentionErasure(table, 'verificationRetention', input), 'left-to-sweep');
+    assert.deepEqual(table.events, []);
+  });
 });
