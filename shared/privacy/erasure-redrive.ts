@@ -8,6 +8,7 @@
 import type { Clock } from '../platform/clock';
 import type { ErasureStore } from './erasure-store';
 import { subjectErasureInstanceId, type SubjectErasureRef } from './subject-erasure';
+import { instanceStatus, isAlreadyExists } from './instance-status';
 
 /** How old a pending erasure must be before the timer touches it: the POST starts it within this. */
 export const REDRIVE_GRACE_MS = 10 * 60_000;
@@ -26,32 +27,20 @@ export interface ErasureOrchestrationClient {
  */
 export type RedriveOutcome = 'started' | 'restarted' | 'skipped';
 
-const ALREADY_EXISTS = /already exists|\b409\b/i;
-const NOT_FOUND = /\b404\b|not found/i;
 /** Runtime statuses of a run that ended without finishing; a start over them is allowed. */
 const RESTARTABLE = new Set(['Failed', 'Terminated', 'Canceled']);
-
-async function statusOf(client: ErasureOrchestrationClient, instanceId: string): Promise<string | undefined> {
-  try {
-    const status = await client.getStatus(instanceId);
-    return typeof status?.runtimeStatus === 'string' ? status.runtimeStatus : undefined;
-  } catch (error) {
-    if (error instanceof Error && NOT_FOUND.test(error.message)) return undefined;
-    throw error;
-  }
-}
 
 /** Starts the erasure's orchestration when it is missing or ended without finishing. */
 export async function redriveErasure(client: ErasureOrchestrationClient, orchestration: string, ref: SubjectErasureRef): Promise<RedriveOutcome> {
   const instanceId = subjectErasureInstanceId(ref);
-  const status = await statusOf(client, instanceId);
+  const status = await instanceStatus(client, instanceId);
   if (status !== undefined && !RESTARTABLE.has(status)) return 'skipped';
   try {
     // The input carries ids only, like the POST's start.
     await client.startNew(orchestration, { instanceId, input: { tenantId: ref.tenantId, erasureId: ref.erasureId } });
   } catch (error) {
     // Another starter (a second timer host) won the race.
-    if (error instanceof Error && ALREADY_EXISTS.test(error.message)) return 'skipped';
+    if (isAlreadyExists(error)) return 'skipped';
     throw error;
   }
   return status === undefined ? 'started' : 'restarted';

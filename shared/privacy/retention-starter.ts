@@ -1,4 +1,5 @@
 import { ERASE_EVENT, retentionInstanceId, type RetentionInput } from './retention-plan';
+import { instanceStatus, isAlreadyExists } from './instance-status';
 
 /** The durable client's methods the retention code uses (kept narrow: shared/ needs no durable types). */
 export interface RetentionClient {
@@ -8,27 +9,15 @@ export interface RetentionClient {
   raiseEvent(instanceId: string, eventName: string, eventData: unknown): Promise<void>;
 }
 
-const ALREADY_EXISTS = /already exists|\b409\b/i;
-const NOT_FOUND = /\b404\b|not found/i;
 /** Instance states in which it still waits for events (the rest are final). */
 const LISTENING = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
-
-async function statusOf(client: RetentionClient, instanceId: string): Promise<string | undefined> {
-  try {
-    const status = await client.getStatus(instanceId);
-    return typeof status?.runtimeStatus === 'string' ? status.runtimeStatus : undefined;
-  } catch (error) {
-    if (error instanceof Error && NOT_FOUND.test(error.message)) return undefined;
-    throw error;
-  }
-}
 
 async function startOrDetectRace(client: RetentionClient, name: string, instanceId: string, input: RetentionInput): Promise<boolean> {
   try {
     await client.startNew(name, { instanceId, input });
     return true;
   } catch (error) {
-    if (error instanceof Error && ALREADY_EXISTS.test(error.message)) return false;
+    if (isAlreadyExists(error)) return false;
     throw error;
   }
 }
@@ -39,7 +28,7 @@ async function startOrDetectRace(client: RetentionClient, name: string, instance
  */
 export async function startRetention(client: RetentionClient, name: string, input: RetentionInput): Promise<'started' | 'already-exists'> {
   const instanceId = retentionInstanceId(input.tenantId, input.verificationId);
-  if ((await statusOf(client, instanceId)) !== undefined) return 'already-exists';
+  if ((await instanceStatus(client, instanceId)) !== undefined) return 'already-exists';
   return (await startOrDetectRace(client, name, instanceId, input)) ? 'started' : 'already-exists';
 }
 
@@ -53,12 +42,12 @@ export async function requestRetentionErasure(
   input: RetentionInput,
 ): Promise<'raised' | 'started' | 'left-to-sweep'> {
   const instanceId = retentionInstanceId(input.tenantId, input.verificationId);
-  const status = await statusOf(client, instanceId);
+  const status = await instanceStatus(client, instanceId);
   if (status === undefined || !LISTENING.has(status)) {
     if (await startOrDetectRace(client, name, instanceId, { ...input, eraseNow: true })) return 'started';
     // The start was refused: only a listening instance takes an event (raising on a finished one
     // throws). The record's `erasureRequestedAt` mark lets the daily sweep finish the erasure.
-    if (!LISTENING.has((await statusOf(client, instanceId)) ?? '')) return 'left-to-sweep';
+    if (!LISTENING.has((await instanceStatus(client, instanceId)) ?? '')) return 'left-to-sweep';
   }
   await client.raiseEvent(instanceId, ERASE_EVENT, {});
   return 'raised';
