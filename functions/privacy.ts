@@ -53,12 +53,14 @@ app.http(FUNCTIONS.getErasure, {
   }),
 });
 
+// GET `?subjectRef=` as the API promises; POST `{ subjectRef }` keeps the ref out of URLs, which
+// front ends and request telemetry record.
 app.http(FUNCTIONS.exportSubjectData, {
   route: 'v1/privacy/exports',
-  methods: ['GET'],
+  methods: ['GET', 'POST'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {
-    const { subjectRef } = call.query(exportQuery);
+    const { subjectRef } = call.request.method === 'POST' ? await call.body(erasureBody) : call.query(exportQuery);
     const { exportLinkMinutes } = await privacySettings();
     const data = await exportSubjectData(await subjectExportDeps(), {
       tenantId: call.principal.tenantId,

@@ -187,6 +187,16 @@ describe('privacy lifecycle end to end', () => {
     const document = data.verifications[0]!.media.find((m) => m.name.startsWith('document'));
     assert.ok(document, 'the document is listed');
     assert.equal((await fetch(document.url)).status, 200);
+
+    // The same export by POST, the subjectRef in the body rather than the URL.
+    const posted = await app.call('/api/v1/privacy/exports', {
+      method: 'POST',
+      apiKey: API_KEY,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subjectRef }),
+    });
+    assert.equal(posted.status, 200);
+    assert.deepEqual(((await posted.json()) as typeof data).verifications.map((v) => v.id), [id]);
   });
 
   it('should erase a subject: verifications gone, orders anonymised, receipt without personal data, ledger reconciled', async () => {
