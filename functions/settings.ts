@@ -22,7 +22,7 @@ app.http(FUNCTIONS.getSetting, {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, roles: ['admin'] }, async (call) => {
-    requirePlatformTenant(call.principal);
+    requirePlatformTenant(call.principal, 'Deployment-wide settings');
     const { key } = call.params(keyParams);
     const definition = definitionOf(key);
     const value = await (await settingsStore()).get(definition);
@@ -42,7 +42,7 @@ app.http(FUNCTIONS.putSetting, {
     const target = { targetType: 'settings', targetId: key } as const;
     await requireRolesAudited(call, ['admin'], 'settings.update', target);
     try {
-      requirePlatformTenant(call.principal);
+      requirePlatformTenant(call.principal, 'Deployment-wide settings');
     } catch (refused) {
       await auditCall(call, 'settings.update', target, 'denied');
       throw refused;

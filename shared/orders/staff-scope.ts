@@ -17,9 +17,9 @@ export const orderTenantScope = (principal: Principal): string | undefined =>
   principal.tenantId === PLATFORM_TENANT ? undefined : principal.tenantId;
 
 /** 403 `platform-tenant-required` unless the caller's token belongs to the platform tenant. */
-export function requirePlatformTenant(principal: Principal): void {
+export function requirePlatformTenant(principal: Principal, what = 'Traders, team leads and requisites'): void {
   if (principal.tenantId !== PLATFORM_TENANT) {
-    throw new DomainError('platform-tenant-required', `Traders, team leads and requisites belong to the '${PLATFORM_TENANT}' tenant; this token is for '${principal.tenantId}'`, 403);
+    throw new DomainError('platform-tenant-required', `${what} belong to the '${PLATFORM_TENANT}' tenant; this token is for '${principal.tenantId}'`, 403);
   }
 }
 

@@ -76,10 +76,14 @@ describe('audit trail end to end', () => {
     assert.equal((await readAudit('', {})).status, 401);
   });
 
-  it('should keep each tenant to its own trail', async () => {
-    const { status, body } = await readAudit('?targetId=kyc', { token: await app.adminToken('demo-b') });
+  it('should keep each tenant to its own trail, and the deployment-wide settings to platform admins', async () => {
+    const merchantAdmin = await app.adminToken('demo-b');
+    const { status, body } = await readAudit('?targetId=kyc', { token: merchantAdmin });
     assert.equal(status, 200);
     assert.deepEqual((body as AuditAnswer).items, []);
+    const settings = await app.call('/api/v1/admin/settings/kyc', { token: merchantAdmin });
+    assert.equal(settings.status, 403);
+    assert.equal(((await settings.json()) as { type: string }).type, 'urn:vouch:problem:platform-tenant-required');
   });
 
   it('should record reads of the trail, refused ones too, and refused settings changes', async () => {
