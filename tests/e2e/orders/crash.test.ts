@@ -7,69 +7,29 @@
  * order must end assigned once, on one requisite whose counters count it once.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CosmosClient } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import { startAzurite, type RunningAzurite } from '../../../runtime/storage/azurite';
 import { freePorts } from '../../../runtime/storage/free-ports';
 import { PLATFORM_TENANT, type OrderDoc, type RequisiteDoc, type ReservationDoc } from '../../../shared/orders/documents';
 import { ordersStore, readItem, type OrdersStore } from '../../../shared/orders/store';
 import { CRASH_POINTS, type CrashPoint } from './fixtures/order-host';
+import { eventually as poll } from '../../support/eventually';
+import { type HostProcess, killHost, startHostProcess } from '../../support/host-process';
+import { testCosmosClient } from '../../support/test-cosmos';
 
+/** Polling ceiling and interval of this file (no timing assertion). */
+const eventually = <T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 60_000) => poll(read, what, { timeoutMs, pollMs: 100 });
+
+const ORDER_HOST = path.join(__dirname, 'fixtures', 'order-host.js');
 const compiledRoot = path.resolve(__dirname, '..', '..', '..');
 const repoRoot = path.resolve(compiledRoot, '..');
 const sample = JSON.parse(readFileSync(path.join(repoRoot, 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
-
-interface HostProcess {
-  child: ChildProcess;
-  origin: string;
-  output: string[];
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-function startHostProcess(settings: Record<string, string>, crashAt?: CrashPoint): Promise<HostProcess> {
-  const script = path.join(__dirname, 'fixtures', 'order-host.js');
-  const env = { ...process.env, ORDERS_HOST_SETTINGS: JSON.stringify(settings), ...(crashAt ? { ORDERS_CRASH_AT: crashAt } : {}) };
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  return new Promise((resolve, reject) => {
-    let pending = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      output.push(chunk.toString());
-      const match = /ready (\S+)/.exec(pending);
-      if (match?.[1]) {
-        pending = '';
-        resolve({ child, origin: match[1], output, exited });
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((how) => reject(new Error(`host process exited (${String(how)}) before ready: ${output.join('')}`)));
-  });
-}
-
-async function kill(host: HostProcess | undefined): Promise<void> {
-  if (!host || host.child.exitCode !== null || host.child.signalCode !== null) return;
-  host.child.kill('SIGKILL');
-  await host.exited;
-}
-
-/** Polls until `read` returns a value; a generous ceiling, no timing assertion. */
-async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function withDeadline<T>(promise: Promise<T>, what: string, timeoutMs = 60_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -110,13 +70,12 @@ describe('order engine survives a host crash between reservation and assignment 
       COSMOS_DATABASE: `orders-crash-${unique}`,
       TASKHUB_NAME: `OrdersCrash${unique}`,
     };
-    agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
-    client = new CosmosClient({ endpoint: process.env.COSMOS_ENDPOINT, key: process.env.COSMOS_KEY, agent, connectionPolicy: { enableEndpointDiscovery: false } });
+    ({ client, agent } = testCosmosClient(process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY));
     store = ordersStore(client.database(settings.COSMOS_DATABASE ?? ''));
   });
 
   after(async () => {
-    for (const host of hosts) await kill(host);
+    for (const host of hosts) await killHost(host);
     await client?.database(settings.COSMOS_DATABASE ?? '').delete().catch(() => undefined);
     client?.dispose();
     agent?.destroy();
@@ -137,7 +96,7 @@ describe('order engine survives a host crash between reservation and assignment 
 
   for (const [index, point] of CRASH_POINTS.entries()) {
     it(`should assign the order exactly once after a crash at ${point}`, async () => {
-      const doomed = await startHostProcess(settings, point);
+      const doomed = await startHostProcess(ORDER_HOST, { ORDERS_HOST_SETTINGS: JSON.stringify(settings), ORDERS_CRASH_AT: point });
       hosts.push(doomed);
       const amount = `${1000 + index * 111}.00`;
       const response = await fetch(`${doomed.origin}/api/v1/payins`, {
@@ -158,7 +117,7 @@ describe('order engine survives a host crash between reservation and assignment 
       const requisiteBefore = await readItem<RequisiteDoc>(store.requisites, claimed, PLATFORM_TENANT);
       assert.equal(requisiteBefore?.pending?.op === 'reserve' && requisiteBefore.pending.orderId === id, point !== 'before-reservation', 'the requisite write happened iff past it');
 
-      const heir = await startHostProcess(settings);
+      const heir = await startHostProcess(ORDER_HOST, { ORDERS_HOST_SETTINGS: JSON.stringify(settings) });
       hosts.push(heir);
       const assigned = await eventually(async () => {
         const order = await readItem<OrderDoc>(store.orders, id, 'demo-a');
@@ -176,7 +135,7 @@ describe('order engine survives a host crash between reservation and assignment 
         return res.ok ? ((await res.json()) as { runtimeStatus: string }) : undefined;
       }, 'the orchestration status');
       assert.equal(instance.runtimeStatus, 'Running');
-      await kill(heir);
+      await killHost(heir);
     });
   }
 });

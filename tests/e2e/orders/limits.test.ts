@@ -12,6 +12,10 @@ import { PLATFORM_TENANT, type OrderDoc, type RequisiteDoc, type ReservationDoc 
 import type { OrdersStore } from '../../../shared/orders/store';
 import { orderEngine } from '../../../shared/wiring/orders';
 import { startE2eHost, type E2eHost } from '../../support/e2e-host';
+import { eventually as poll } from '../../support/eventually';
+
+/** Polling ceiling and interval of this file (no timing assertion). */
+const eventually = <T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 240_000) => poll(read, what, { timeoutMs, pollMs: 250 });
 
 const ORDERS = 200;
 
@@ -38,17 +42,6 @@ const amountMinor = (i: number) => 50_000 + ((i * 7919) % 400_000); // 500.00 ..
 
 async function query<T>(container: OrdersStore['requisites'], text: string, partitionKey: string): Promise<T[]> {
   return (await container.items.query<T>({ query: text }, { partitionKey }).fetchAll()).resources;
-}
-
-/** Polls until `read` returns a value; a generous ceiling, no timing assertion. */
-async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 240_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('200 concurrent pay-ins against 5 requisites (local runtime)', () => {

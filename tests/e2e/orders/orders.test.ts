@@ -24,6 +24,10 @@ import { ORDER_EVENTS, orderStatusWebhook, snapshotOf } from '../../../shared/or
 import { enqueueOrder, orderEngine } from '../../../shared/wiring/orders';
 import { sendWebhook } from '../../../shared/wiring/webhooks';
 import { SETTINGS, settingsStore } from '../../../shared/wiring/settings';
+import { eventually as poll } from '../../support/eventually';
+
+/** Polling ceiling and interval of this file (no timing assertion). */
+const eventually = <T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 30_000) => poll(read, what, { timeoutMs, pollMs: 100 });
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const compiledRoot = path.resolve(__dirname, '..', '..', '..');
@@ -46,17 +50,6 @@ async function ledgerState(engine: OrderEngine, orderIds: readonly string[]) {
     requisites: byId(await queryAll<RequisiteDoc>(store.requisites, "SELECT * FROM c WHERE c.type = 'requisite'"), (r) => r.usage),
     orders: byId(orders, (o: OrderDoc) => [o.status, o.history.length, o.ledger]),
   };
-}
-
-/** Polls until `read` returns a value; a generous ceiling, no timing assertion. */
-async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('order engine e2e (local runtime)', () => {

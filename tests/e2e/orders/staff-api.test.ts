@@ -10,20 +10,13 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { signLocalToken, type Role } from '../../../shared/auth';
 import { BLOB_CONTAINERS } from '../../../shared/names';
 import { startE2eHost, type E2eHost } from '../../support/e2e-host';
+import { eventually as poll } from '../../support/eventually';
+
+/** Polling ceiling and interval of this file (no timing assertion). */
+const eventually = <T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 60_000) => poll(read, what, { timeoutMs, pollMs: 150 });
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n', 'latin1');
 const JSON_HEADERS = { 'content-type': 'application/json' };
-
-/** Polls until `read` returns a value; a generous ceiling, no timing assertion. */
-async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 const receiptForm = (bytes: Buffer, name = 'receipt') => {
   const form = new FormData();

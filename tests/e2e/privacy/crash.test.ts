@@ -4,14 +4,11 @@
  * completes, leaving no blob and no document with the subject's reference.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type RunningAzurite } from '../../../runtime/storage/azurite';
 import { freePorts } from '../../../runtime/storage/free-ports';
@@ -19,55 +16,20 @@ import { verificationPrefix } from '../../../shared/kyc/blob-names';
 import { readFile } from 'node:fs/promises';
 import { png, uploadForm } from '../../support/e2e-host';
 import { stillFrame } from '../../support/media-fixtures';
+import { eventually as poll } from '../../support/eventually';
+import { type HostProcess, killHost, startHostProcess } from '../../support/host-process';
+import { testCosmosClient } from '../../support/test-cosmos';
 
+/** Polling ceiling and interval of this file (no timing assertion). */
+const eventually = <T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 120_000) => poll(read, what, { timeoutMs, pollMs: 50, retryErrors: true });
+
+const PRIVACY_HOST = path.join(__dirname, 'fixtures', 'privacy-host.js');
 const compiledRoot = path.resolve(__dirname, '..', '..', '..');
 const repoRoot = path.resolve(compiledRoot, '..');
 const TENANT = 'demo-a';
 const API_KEY = 'demo-a-key';
 /** Extra blobs per verification, so the erasure activity is still running when the host dies. */
 const EXTRA_FRAMES = 400;
-
-interface HostProcess {
-  child: ChildProcess;
-  origin: string;
-}
-
-function startHostProcess(settings: Record<string, string>): Promise<HostProcess> {
-  const script = path.join(__dirname, 'fixtures', 'privacy-host.js');
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, PRIVACY_HOST_SETTINGS: JSON.stringify(settings) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /ready (\S+)/.exec(out);
-      if (match?.[1]) resolve({ child, origin: match[1] });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`host exited (${code}) before ready: ${err.slice(-2000)}`)));
-  });
-}
-
-function kill(host: HostProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (host.child.exitCode !== null || host.child.signalCode !== null) return resolve();
-    host.child.once('exit', () => resolve());
-    host.child.kill('SIGKILL');
-  });
-}
-
-async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('subject erasure survives a host crash', () => {
   let azurite: RunningAzurite;
@@ -91,14 +53,14 @@ describe('subject erasure survives a host crash', () => {
     };
   });
   after(async () => {
-    for (const host of hosts) await kill(host);
+    for (const host of hosts) await killHost(host);
     await azurite?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('should complete the erasure after kill -9 and restart', async (t) => {
     const subjectRef = `crash-subject-${randomBytes(3).toString('hex')}`;
-    const first = await startHostProcess(settings);
+    const first = await startHostProcess(PRIVACY_HOST, { PRIVACY_HOST_SETTINGS: JSON.stringify(settings) });
     hosts.push(first);
     const [document, selfie] = await Promise.all([readFile(await stillFrame('grid_bbaf2n', 0.3)), readFile(await stillFrame('grid_bbaf2n', 2.5))]);
     const media = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('kyc-media');
@@ -131,12 +93,12 @@ describe('subject erasure survives a host crash', () => {
       for (const id of ids) for await (const b of media.listBlobsFlat({ prefix: verificationPrefix(TENANT, id) })) left += b.name ? 1 : 0;
       return left < total ? true : undefined;
     }, 'the erasure to start', 60_000);
-    await kill(first);
+    await killHost(first);
     let leftAtKill = 0;
     for (const id of ids) for await (const b of media.listBlobsFlat({ prefix: verificationPrefix(TENANT, id) })) leftAtKill += b.name ? 1 : 0;
     t.diagnostic(`blobs left when the host died: ${leftAtKill} of ${total}`);
 
-    const second = await startHostProcess(settings);
+    const second = await startHostProcess(PRIVACY_HOST, { PRIVACY_HOST_SETTINGS: JSON.stringify(settings) });
     hosts.push(second);
     const done = await eventually(async () => {
       const response = await fetch(`${second.origin}/api/v1/privacy/erasures/${erasureId}`, { headers: { 'x-api-key': API_KEY } });
@@ -152,8 +114,7 @@ describe('subject erasure survives a host crash', () => {
       const get = await fetch(`${second.origin}/api/v1/verifications/${id}`, { headers: { 'x-api-key': API_KEY } });
       assert.equal(get.status, 410);
     }
-    const agent = new https.Agent({ rejectUnauthorized: false });
-    const cosmos = new CosmosClient({ endpoint: settings.COSMOS_ENDPOINT ?? '', key: settings.COSMOS_KEY ?? '', agent, connectionPolicy: { enableEndpointDiscovery: false } });
+    const { client: cosmos, agent } = testCosmosClient(settings.COSMOS_ENDPOINT ?? '', settings.COSMOS_KEY ?? '');
     try {
       const db = cosmos.database(settings.COSMOS_DATABASE ?? '');
       const { resources: containers } = await db.containers.readAll().fetchAll();
@@ -165,6 +126,6 @@ describe('subject erasure survives a host crash', () => {
       cosmos.dispose();
       agent.destroy();
     }
-    await kill(second);
+    await killHost(second);
   });
 });

@@ -19,21 +19,14 @@ import { kycStores, useClockForTests } from '../../../shared/wiring/kyc';
 import { orderEngine } from '../../../shared/wiring/orders';
 import { type E2eHost, type UploadPart, png, startE2eHost, uploadForm } from '../../support/e2e-host';
 import { stillFrame } from '../../support/media-fixtures';
+import { eventually as poll } from '../../support/eventually';
+
+/** Polling ceiling and interval of this file (no timing assertion). */
+const eventually = <T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 90_000) => poll(read, what, { timeoutMs, pollMs: 250, retryErrors: true });
 
 const DAY_MS = 86_400_000;
 const TENANT = 'demo-a';
 const API_KEY = 'demo-a-key';
-
-async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // A transient failure (a 5xx or a reset while the machine is busy) is just another poll.
-    const value = await read().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe('privacy lifecycle end to end', () => {
   let app: E2eHost;

@@ -6,12 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import https from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CosmosClient, type Container } from '@azure/cosmos';
+import type { Container } from '@azure/cosmos';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { openTestCosmos } from '../../support/test-cosmos';
 
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -70,24 +70,8 @@ export async function startLocalServices(): Promise<LocalServices> {
     await waitForPort(port);
     storage = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${DEV_KEY};BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
   }
-  let endpoint = process.env.COSMOS_ENDPOINT;
-  const key = process.env.COSMOS_KEY ?? 'local';
-  if (!endpoint) {
-    const { default: createCosmosServer } = require('@vercel/cosmosdb-server') as {
-      default: (o: { keepAlive: boolean }) => import('node:https').Server;
-    };
-    const server = createCosmosServer({ keepAlive: true });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    stops.push(() => new Promise<void>((resolve) => {
-      server.closeAllConnections?.();
-      server.close(() => resolve());
-    }));
-    endpoint = `https://127.0.0.1:${port}/`;
-  }
-  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
-  const cosmos = new CosmosClient({ endpoint, key, agent, connectionPolicy: { enableEndpointDiscovery: false } });
+  const testCosmos = await openTestCosmos();
+  const cosmos = testCosmos.client;
   const blobs = BlobServiceClient.fromConnectionString(storage);
   const databaseId = `kyc-${suffix()}`;
   return {
@@ -102,8 +86,7 @@ export async function startLocalServices(): Promise<LocalServices> {
       return container;
     },
     async stop() {
-      cosmos.dispose();
-      agent.destroy();
+      await testCosmos.close();
       for (const stop of stops.reverse()) await stop();
     },
   };

@@ -1,16 +1,14 @@
 /**
- * A real Cosmos-protocol server for order-engine integration tests: the suite's
- * shared one when COSMOS_ENDPOINT is set (scripts/test.ts), else one started
- * here on a free loopback port. Each call gets its own database.
+ * The order-engine integration tests' Cosmos (tests/support/test-cosmos.ts):
+ * each call gets its own database with the order containers.
  */
 import { randomUUID } from 'node:crypto';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { CosmosClient, type Database } from '@azure/cosmos';
+import type { Database } from '@azure/cosmos';
 import { ManualClock } from '../../../shared/platform/clock';
 import { createOrderEngine, type OrderEngine } from '../../../shared/orders/engine';
 import { defaultOrderSettings, type OrderSettings } from '../../../shared/orders/settings';
 import { ensureOrderContainers, type OrdersStore } from '../../../shared/orders/store';
+import { openTestCosmos } from '../../support/test-cosmos';
 
 export interface OrdersFixture {
   db: Database;
@@ -18,24 +16,6 @@ export interface OrdersFixture {
   clock: ManualClock;
   engine(settings?: Partial<OrderSettings>): OrderEngine;
   close(): Promise<void>;
-}
-
-async function startServer(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  if (process.env['COSMOS_ENDPOINT']) return { endpoint: process.env['COSMOS_ENDPOINT'], stop: async () => {} };
-  const { default: createServer } = require('@vercel/cosmosdb-server') as {
-    default: (options: { keepAlive: boolean }) => import('node:https').Server;
-  };
-  const server = createServer({ keepAlive: true });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `https://127.0.0.1:${port}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 export interface FixtureOptions {
@@ -46,15 +26,8 @@ export interface FixtureOptions {
 
 export async function openOrdersFixture(name: string, options: FixtureOptions = {}): Promise<OrdersFixture> {
   const now = options.now ?? new Date('2026-11-23T12:00:00.000Z');
-  const server = await startServer();
-  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
-  const client = new CosmosClient({
-    endpoint: server.endpoint,
-    key: process.env['COSMOS_KEY'] ?? 'local-key',
-    agent,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
-  const db = client.database(`orders-${name}-${randomUUID().slice(0, 8)}`);
+  const cosmos = await openTestCosmos();
+  const db = cosmos.client.database(`orders-${name}-${randomUUID().slice(0, 8)}`);
   const ensured = await ensureOrderContainers(db);
   const store: OrdersStore = options.localLocks ? ensured : { ...ensured, locks: undefined };
   const clock = new ManualClock(now);
@@ -65,9 +38,7 @@ export async function openOrdersFixture(name: string, options: FixtureOptions = 
     engine: (settings = {}) => createOrderEngine({ store, clock, settings: { ...defaultOrderSettings(), ...settings } }),
     async close() {
       await db.delete().catch(() => undefined);
-      client.dispose();
-      agent.destroy();
-      await server.stop();
+      await cosmos.close();
     },
   };
 }

@@ -1,51 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { useAzurite, uniqueSuffix, type TestStorage } from '../local-storage';
 import { uniqueHub } from './durable-host';
+import { eventually } from '../../support/eventually';
+import { type HostProcess, killHost, startHostProcess } from '../../support/host-process';
 
-interface HostProcess {
-  child: ChildProcess;
-  origin: string;
-}
-
-/** Starts the crash-host script and resolves once it prints its origin. */
-function startHostProcess(env: Record<string, string>): Promise<HostProcess> {
-  const script = path.join(__dirname, 'fixtures', 'crash-host.js');
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /ready (\S+)/.exec(out);
-      if (match?.[1]) resolve({ child, origin: match[1] });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`host process exited (${code}) before ready: ${err}`)));
-  });
-}
-
-function kill(host: HostProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (host.child.exitCode !== null || host.child.signalCode !== null) return resolve();
-    host.child.once('exit', () => resolve());
-    host.child.kill('SIGKILL');
-  });
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const POLL = { timeoutMs: 20_000, pollMs: 25 };
+const CRASH_HOST = path.join(__dirname, 'fixtures', 'crash-host.js');
 
 interface Status {
   runtimeStatus: string;
@@ -73,7 +37,7 @@ describe('durable crash recovery', () => {
     env = { AzureWebJobsStorage: storage.connectionString, DURABLE_HUB: uniqueHub(), DURABLE_FIXTURE_RUNS: runsFile };
   });
   after(async () => {
-    for (const host of hosts) await kill(host);
+    for (const host of hosts) await killHost(host);
     await storage?.stop();
   });
 
@@ -86,42 +50,42 @@ describe('durable crash recovery', () => {
 
   it('should resume after kill -9 during a timer, running each recorded activity once', async () => {
     const instanceId = `crash-timer-${uniqueSuffix()}`;
-    const first = await startHostProcess(env);
+    const first = await startHostProcess(CRASH_HOST, env);
     hosts.push(first);
     await startOn(first, instanceId, 1500);
-    await until(async () => ((await status(first.origin, instanceId))?.history ?? []).some((e) => e.EventType === 'TimerCreated') || undefined, 'timer');
-    await kill(first);
+    await eventually(async () => ((await status(first.origin, instanceId))?.history ?? []).some((e) => e.EventType === 'TimerCreated') || undefined, 'timer', POLL);
+    await killHost(first);
 
-    const second = await startHostProcess(env);
+    const second = await startHostProcess(CRASH_HOST, env);
     hosts.push(second);
-    const done = await until(async () => {
+    const done = await eventually(async () => {
       const s = await status(second.origin, instanceId);
       return s && ['Completed', 'Failed'].includes(s.runtimeStatus) ? s : undefined;
-    }, 'completion');
+    }, 'completion', POLL);
     assert.equal(done.runtimeStatus, 'Completed');
     assert.deepEqual(done.output, ['Hello one', 'Slow two']);
     assert.equal(runs('Hello:one'), 1);
     assert.equal(runs('Slow:two'), 1);
-    await kill(second);
+    await killHost(second);
   });
 
   it('should resume after kill -9 during an activity, re-running at most the one in flight', async () => {
     const instanceId = `crash-activity-${uniqueSuffix()}`;
     const before = runs('Hello:one');
-    const first = await startHostProcess(env);
+    const first = await startHostProcess(CRASH_HOST, env);
     hosts.push(first);
     await startOn(first, instanceId, 10);
-    await until(async () => ((await status(first.origin, instanceId))?.history ?? []).some((e) => e.EventType === 'TaskScheduled' && e.Name === 'Slow') || undefined, 'Slow scheduled');
-    await kill(first);
+    await eventually(async () => ((await status(first.origin, instanceId))?.history ?? []).some((e) => e.EventType === 'TaskScheduled' && e.Name === 'Slow') || undefined, 'Slow scheduled', POLL);
+    await killHost(first);
 
-    const second = await startHostProcess(env);
+    const second = await startHostProcess(CRASH_HOST, env);
     hosts.push(second);
-    const done = await until(async () => {
+    const done = await eventually(async () => {
       const s = await status(second.origin, instanceId);
       return s && ['Completed', 'Failed'].includes(s.runtimeStatus) ? s : undefined;
-    }, 'completion');
+    }, 'completion', POLL);
     assert.deepEqual(done.output, ['Hello one', 'Slow two']);
     assert.equal(runs('Hello:one') - before, 1);
-    await kill(second);
+    await killHost(second);
   });
 });

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { type Container, CosmosClient } from '@azure/cosmos';
-import createCosmosServer from '@vercel/cosmosdb-server';
+import type { Container } from '@azure/cosmos';
+import { openTestCosmos } from '../../../support/test-cosmos';
 
 export interface CosmosFixture {
   /** Creates a container with a random suffix in this test file's own database. */
@@ -11,29 +9,12 @@ export interface CosmosFixture {
 }
 
 /**
- * A database unique to the calling test file on the suite's Cosmos server
- * (`COSMOS_ENDPOINT`/`COSMOS_KEY`), or on a server started here on a free port when unset.
+ * A database unique to the calling test file on the tests' Cosmos server
+ * (tests/support/test-cosmos.ts).
  */
 export async function openCosmos(): Promise<CosmosFixture> {
-  let endpoint = process.env.COSMOS_ENDPOINT;
-  let stopServer = async () => {};
-  if (!endpoint) {
-    const server = createCosmosServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    stopServer = () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  }
-  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: false });
-  const client = new CosmosClient({
-    endpoint,
-    key: process.env.COSMOS_KEY ?? 'test-key',
-    agent,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
-  const { database } = await client.databases.create({ id: `test-${randomBytes(6).toString('hex')}` });
+  const cosmos = await openTestCosmos();
+  const { database } = await cosmos.client.databases.create({ id: `test-${randomBytes(6).toString('hex')}` });
   return {
     async container(name, partitionKey = '/tenantId') {
       const id = `${name}-${randomBytes(4).toString('hex')}`;
@@ -41,9 +22,7 @@ export async function openCosmos(): Promise<CosmosFixture> {
     },
     async close() {
       await database.delete();
-      client.dispose();
-      agent.destroy();
-      await stopServer();
+      await cosmos.close();
     },
   };
 }
