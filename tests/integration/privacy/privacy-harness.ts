@@ -1,21 +1,17 @@
 /** Real Azurite + Cosmos wiring of the KYC core and the privacy code, with a moveable clock. */
 import type { Container } from '@azure/cosmos';
 import type { ContainerClient } from '@azure/storage-blob';
-import { createAzureBlobStore } from '../../../shared/kyc/blob-store';
-import { createVerificationApi, type VerificationApi } from '../../../shared/kyc/create-verification';
-import { createIdempotencyStore } from '../../../shared/kyc/idempotency-store';
-import { parseKycSettings } from '../../../shared/kyc/kyc-settings';
-import { ffmpegFrameExtractor, sharpImageNormaliser } from '../../../shared/kyc/media-ports';
+import type { VerificationApi } from '../../../shared/kyc/create-verification';
 import type { PipelineDeps } from '../../../shared/kyc/pipeline-ports';
-import { createVerificationStore, type VerificationStore } from '../../../shared/kyc/verification-store';
-import { ManualClock } from '../../../shared/platform/clock';
+import type { VerificationStore } from '../../../shared/kyc/verification-store';
+import type { ManualClock } from '../../../shared/platform/clock';
 import { createErasureStore } from '../../../shared/privacy/erasure-store';
 import type { VerificationErasureDeps } from '../../../shared/privacy/erase-verification';
 import type { RetentionSweepDeps } from '../../../shared/privacy/retention-sweep';
 import type { SubjectErasureDeps } from '../../../shared/privacy/subject-erasure';
-import { createInput, goodEvidence, RecordingSender } from '../kyc/kyc-harness';
+import { createInput, harness, type RecordingSender } from '../kyc/kyc-harness';
 import { formRequest, jpeg, png, realMp4 } from '../kyc/multipart-bodies';
-import { suffix, type LocalServices } from '../kyc/local-services';
+import type { LocalServices } from '../kyc/local-services';
 
 export const DAY_MS = 86_400_000;
 
@@ -42,65 +38,41 @@ export interface PrivacyHarness {
   blobNames(prefix: string): Promise<string[]>;
 }
 
+/** The KYC harness (tests/integration/kyc/kyc-harness.ts) plus the orders, erasures and receipts the privacy code touches. */
 export async function privacyHarness(services: LocalServices): Promise<PrivacyHarness> {
-  const media = await services.blobContainer();
+  const kyc = await harness(services);
   const receipts = await services.blobContainer();
-  const blobs = createAzureBlobStore(media);
-  const verificationsContainer = await services.cosmosContainer('verifications');
-  const verifications = createVerificationStore(verificationsContainer);
-  const idempotencyContainer = await services.cosmosContainer('idempotency');
   const orders = await services.cosmosContainer('orders');
   const erasures = createErasureStore(await services.cosmosContainer('erasures'));
-  const clock = new ManualClock(new Date('2026-11-23T12:00:00.000Z'));
-  const settings = parseKycSettings({ backlogLimit: 10 });
-  const api = createVerificationApi({
-    verifications,
-    idempotency: createIdempotencyStore(idempotencyContainer),
-    blobs,
-    queueDepth: { activeMessageCount: async () => 0 },
-    settings,
-    clock,
-    newId: () => `v${suffix()}`,
-  });
-  const sender = new RecordingSender();
-  const pipeline: PipelineDeps = {
-    verifications,
-    blobs,
-    sender,
-    settings,
-    clock,
-    extractFrames: ffmpegFrameExtractor,
-    normaliseImage: sharpImageNormaliser,
-    collectEvidence: async ({ selfie }) => goodEvidence(selfie.kind),
+  const erasure: VerificationErasureDeps = {
+    verifications: kyc.verifications,
+    media: kyc.container,
+    idempotency: kyc.idempotencyContainer,
+    clock: kyc.clock,
+    tombstoneDays: 30,
   };
-  const erasure: VerificationErasureDeps = { verifications, media, idempotency: idempotencyContainer, clock, tombstoneDays: 30 };
-  const tenantId = `t${suffix()}`;
   const post = async (parts: Parameters<typeof formRequest>[0], key?: string) =>
-    (await api.create(createInput(tenantId, await formRequest(parts), key))).id;
+    (await kyc.api.create(createInput(kyc.tenantId, await formRequest(parts), key))).id;
   return {
-    tenantId,
-    clock,
-    media,
+    tenantId: kyc.tenantId,
+    clock: kyc.clock,
+    media: kyc.container,
     receipts,
-    verifications,
-    verificationsContainer,
-    idempotencyContainer,
+    verifications: kyc.verifications,
+    verificationsContainer: kyc.verificationsContainer,
+    idempotencyContainer: kyc.idempotencyContainer,
     orders,
-    api,
-    pipeline,
-    sender,
+    api: kyc.api,
+    pipeline: kyc.pipeline,
+    sender: kyc.sender,
     erasure,
-    sweep: { ...erasure, verificationsContainer },
+    sweep: { ...erasure, verificationsContainer: kyc.verificationsContainer },
     subject: { ...erasure, erasures, orders, receipts, hashKey: 'test-hash-key-0000000000000000' },
     postPhoto: async (subjectRef, key) =>
       post([{ name: 'document', file: await jpeg() }, { name: 'selfie', file: await png() }, { name: 'subjectRef', value: subjectRef }], key),
     postVideo: async (subjectRef) =>
       post([{ name: 'document', file: await jpeg(320, 240) }, { name: 'selfieVideo', file: realMp4() }, { name: 'subjectRef', value: subjectRef }]),
-    async blobNames(prefix) {
-      const names: string[] = [];
-      for await (const b of media.listBlobsFlat({ prefix })) names.push(b.name);
-      return names.sort();
-    },
+    blobNames: kyc.blobNames,
   };
 }
 
