@@ -46,7 +46,8 @@ app.http(FUNCTIONS.getVerification, {
     const api = await verificationApi(call.log);
     const found = await api.find(call.principal.tenantId, id);
     if (found.kind === 'erased') return json(410, found.view);
-    await auditCall(call, 'verification.read', { targetType: 'verification', targetId: id });
+    // The audit records reads of an outcome; a client polling a pending one costs no audit write per poll.
+    if (found.view.decidedAt) await auditCall(call, 'verification.read', { targetType: 'verification', targetId: id });
     return ok(found.view);
   }),
 });

@@ -132,6 +132,16 @@ describe('KYC verifications end to end', () => {
     await app.waitForDecision(id);
   });
 
+  it('audits the creation and the read of a decision, not the polls before it', async () => {
+    const id = await accepted([png('document', media.document), png('selfie', media.sameSelfie)]);
+    const pending = await app.call(`/api/v1/verifications/${id}`, { apiKey: 'demo-a-key' });
+    assert.ok(['pending', 'processing'].includes(((await pending.json()) as VerificationView).status), 'a read before the decision');
+    await app.waitForDecision(id); // polls until the first decided view
+    const trail = await app.call(`/api/v1/audit?targetId=${id}`, { token: await app.adminToken('demo-a') });
+    const { items } = (await trail.json()) as { items: { action: string }[] };
+    assert.deepEqual(items.map((e) => e.action), ['verification.read', 'verification.create']);
+  });
+
   it('answers 503 with Retry-After while the backlog is over the limit', async () => {
     await app.putSetting('kyc', { backlogLimit: 1, backlogRetryAfterSeconds: 7 });
     const parts = [png('document', media.document), mp4(media.liveVideo)];
