@@ -15,7 +15,7 @@ import { newVerificationRecord, type VerificationRecord } from '../shared/kyc/ve
 import { BLOB_CONTAINERS } from '../shared/names';
 import { blobContainer } from '../shared/platform/blob';
 import { eraseVerification } from '../shared/privacy/erase-verification';
-import { verificationErasureDeps } from '../shared/privacy/privacy-deps';
+import { verificationErasureDeps } from '../shared/wiring/privacy';
 import { kycStores } from '../shared/wiring/kyc';
 import { startE2eHost, type E2eHost } from '../tests/support/e2e-host';
 import { percentile, round } from './stats';

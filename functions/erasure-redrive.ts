@@ -5,7 +5,7 @@
  */
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { erasureRedriveDeps, privacySettings } from '../shared/privacy/privacy-deps';
+import { erasureRedriveDeps, privacySettings } from '../shared/wiring/privacy';
 import { FUNCTIONS } from '../shared/names';
 import { redrivePendingErasures } from '../shared/privacy/erasure-redrive';
 

@@ -11,7 +11,7 @@ import { FUNCTIONS } from '../shared/names';
 import { pageQuerySchema } from '../shared/orders/paging';
 import { listRequisites, updateRequisite } from '../shared/orders/requisite-admin';
 import { adminRequisitePutSchema, REQUISITE_API_STATUSES, toRequisiteView } from '../shared/orders/requisite-schemas';
-import { requirePlatformTenant } from '../shared/orders/staff-scope';
+import { requirePlatformTenant } from '../shared/auth/platform-tenant';
 import { adminListUsers, adminPutUser, adminUserBodySchema, adminUsersQuerySchema } from '../shared/orders/users';
 import { authenticate } from '../shared/wiring/auth';
 import { orderEngine } from '../shared/wiring/orders';

@@ -9,7 +9,7 @@ import { subjectRefSchema } from '../shared/kyc/verification';
 import { FUNCTIONS } from '../shared/names';
 import { toErasureView } from '../shared/privacy/erasure-store';
 import { exportSubjectData } from '../shared/privacy/export-subject';
-import { privacySettings, subjectErasureDeps, subjectExportDeps } from '../shared/privacy/privacy-deps';
+import { privacySettings, subjectErasureDeps, subjectExportDeps } from '../shared/wiring/privacy';
 import { createSubjectErasure, subjectErasureInstanceId } from '../shared/privacy/subject-erasure';
 import { auditCall } from '../shared/wiring/audit';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';

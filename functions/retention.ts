@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { contextLogger } from '../shared/http/context-logger';
 import { FUNCTIONS } from '../shared/names';
 import { eraseVerification, eraseVerificationMedia } from '../shared/privacy/erase-verification';
-import { privacySettings, retentionSweepDeps, verificationErasureDeps } from '../shared/privacy/privacy-deps';
+import { privacySettings, retentionSweepDeps, verificationErasureDeps } from '../shared/wiring/privacy';
 import { ERASE_EVENT, nextWakeUp, retentionInputSchema } from '../shared/privacy/retention-plan';
 import { sweepRetention } from '../shared/privacy/retention-sweep';
 import { recordAudit } from '../shared/wiring/audit';

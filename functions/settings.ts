@@ -4,7 +4,7 @@ import { notFound } from '../shared/errors';
 import { FUNCTIONS } from '../shared/names';
 import { httpHandler, ok } from '../shared/http';
 import { principalName } from '../shared/auth';
-import { requirePlatformTenant } from '../shared/orders/staff-scope';
+import { requirePlatformTenant } from '../shared/auth/platform-tenant';
 import { auditCall, requireRolesAudited } from '../shared/wiring/audit';
 import { authenticate } from '../shared/wiring/auth';
 import { settingsDefinition, settingsStore } from '../shared/wiring/settings';

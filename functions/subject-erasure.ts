@@ -8,7 +8,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { z } from 'zod';
 import { FUNCTIONS } from '../shared/names';
-import { subjectErasureDeps } from '../shared/privacy/privacy-deps';
+import { subjectErasureDeps } from '../shared/wiring/privacy';
 import { anonymiseSubjectOrders, completeSubjectErasure, eraseSubjectVerifications } from '../shared/privacy/subject-erasure';
 import { recordAudit } from '../shared/wiring/audit';
 

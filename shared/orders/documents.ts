@@ -3,12 +3,13 @@
  * units (`...Minor`) next to an explicit currency; every document has `tenantId`
  * (a merchant tenant, or `PLATFORM_TENANT` for what the platform owns).
  */
+import { PLATFORM_TENANT } from '../auth/platform-tenant';
 import type { OrderDirection } from './schemas';
 import type { FraudDecision } from './fraud';
 import type { OrderStatus } from './transitions';
 
 /** Tenant id of documents that belong to the platform rather than a merchant (traders, requisites, rates). */
-export const PLATFORM_TENANT = 'platform';
+export { PLATFORM_TENANT };
 
 export interface CommissionBps {
   /** Commission on pay-ins, basis points of the order amount (150 = 1.5 %). */

@@ -13,7 +13,7 @@ import { BLOB_CONTAINERS } from '../../../shared/names';
 import { blobContainer } from '../../../shared/platform/blob';
 import { cosmosDatabase } from '../../../shared/platform/cosmos';
 import { newVerificationRecord } from '../../../shared/kyc/verification';
-import { subjectErasureDeps } from '../../../shared/privacy/privacy-deps';
+import { subjectErasureDeps } from '../../../shared/wiring/privacy';
 import { createSubjectErasure } from '../../../shared/privacy/subject-erasure';
 import { kycStores, useClockForTests } from '../../../shared/wiring/kyc';
 import { orderEngine } from '../../../shared/wiring/orders';

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { Principal } from '../../../../shared/auth';
-import { orderTenantScope, requirePlatformTenant, subjectOf } from '../../../../shared/orders/staff-scope';
+import { requirePlatformTenant } from '../../../../shared/auth/platform-tenant';
+import { orderTenantScope, subjectOf } from '../../../../shared/orders/staff-scope';
 
 describe('staff scope', () => {
   const user = (tenantId: string): Principal => ({ kind: 'user', tenantId, subject: 's', roles: ['admin'] });

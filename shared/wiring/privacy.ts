@@ -6,17 +6,17 @@ import { config } from '../config';
 import { BLOB_CONTAINERS, COSMOS_CONTAINERS, FUNCTIONS } from '../names';
 import { blobContainer, blobService } from '../platform/blob';
 import { cosmosContainer } from '../platform/cosmos';
-import { appClock, kycStores } from '../wiring/kyc';
-import { lazy } from '../wiring/lazy';
-import { SETTINGS, settingsStore } from '../wiring/settings';
-import type { ErasureOrchestrationClient, ErasureRedriveDeps } from './erasure-redrive';
-import { createErasureStore } from './erasure-store';
-import type { VerificationErasureDeps } from './erase-verification';
-import { createMediaLinker } from './media-links';
-import type { PrivacySettings } from './privacy-settings';
-import type { RetentionSweepDeps } from './retention-sweep';
-import type { SubjectExportDeps } from './export-subject';
-import type { SubjectErasureDeps } from './subject-erasure';
+import { appClock, kycStores } from './kyc';
+import { lazy } from './lazy';
+import { SETTINGS, settingsStore } from './settings';
+import type { ErasureOrchestrationClient, ErasureRedriveDeps } from '../privacy/erasure-redrive';
+import { createErasureStore } from '../privacy/erasure-store';
+import type { VerificationErasureDeps } from '../privacy/erase-verification';
+import { createMediaLinker } from '../privacy/media-links';
+import type { PrivacySettings } from '../privacy/privacy-settings';
+import type { RetentionSweepDeps } from '../privacy/retention-sweep';
+import type { SubjectExportDeps } from '../privacy/export-subject';
+import type { SubjectErasureDeps } from '../privacy/subject-erasure';
 
 export const privacySettings = async (): Promise<PrivacySettings> => (await settingsStore()).get(SETTINGS.privacy);
 
