@@ -1,7 +1,7 @@
 import { forbidden } from '../errors';
 
 /** Every role a user token may carry. */
-export const ROLES = ['trader', 'teamlead', 'support', 'admin', 'operator'] as const;
+export const ROLES = ['trader', 'teamlead', 'support', 'admin', 'operator', 'reviewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (value: unknown): value is Role =>
@@ -14,6 +14,8 @@ export type Principal =
       tenantId: string;
       /** Public id of the key that matched (never the key itself); useful in audit logs. */
       keyId: string;
+      /** The merchant store the key belongs to; absent means the tenant's default store. */
+      storeId?: string;
     }
   | {
       kind: 'user';
