@@ -14,7 +14,7 @@ import type { DurableStore, WorkItem } from './store';
 export interface EngineOptions {
   /** How often the work-items table is polled when nothing was kicked, ms. */
   pollIntervalMs: number;
-  /** Activities run at once by this host. */
+  /** Activities run at once by this host (host.json `maxConcurrentActivityFunctions`). */
   maxConcurrentActivities: number;
   limits: TimerLimits;
   timerDurations: StepDeps['timerDurations'];
@@ -23,6 +23,7 @@ export interface EngineOptions {
 export class DurableEngine {
   private readonly deps: StepDeps;
   private readonly busyInstances = new Set<string>();
+  /** Keyed by `workKey`: work-item ids are unique only within their instance. */
   private readonly runningActivities = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   /**
@@ -96,12 +97,15 @@ export class DurableEngine {
         const list = eventsByInstance.get(item.instanceId) ?? [];
         list.push(item);
         eventsByInstance.set(item.instanceId, list);
-      } else if (
-        !this.runningActivities.has(item.id) &&
-        (this.activityFinishedAt.get(item.id) ?? -Infinity) < listedAt &&
-        this.runningActivities.size < this.options.maxConcurrentActivities
-      ) {
-        this.track(item.id, this.runningActivities, () => this.runActivity(item));
+      } else {
+        const key = workKey(item);
+        if (
+          !this.runningActivities.has(key) &&
+          (this.activityFinishedAt.get(key) ?? -Infinity) < listedAt &&
+          this.runningActivities.size < this.options.maxConcurrentActivities
+        ) {
+          this.track(key, this.runningActivities, () => this.runActivity(item));
+        }
       }
     }
     for (const [instanceId, events] of eventsByInstance) {
@@ -137,7 +141,17 @@ export class DurableEngine {
   private async runActivity(item: ActivityItem): Promise<boolean> {
     if (this.stopped) return false;
     const result = await runActivityItem(this.store, this.deps.invoker, this.log, item);
-    if (result !== 'waiting') this.activityFinishedAt.set(item.id, Date.now());
+    if (result !== 'waiting') this.activityFinishedAt.set(workKey(item), Date.now());
     return result !== 'waiting';
   }
+}
+
+/**
+ * Engine-wide key of a work item. Row keys (`a-<execution>-<task>`) repeat
+ * across instances (every first execution is `e000001`), so the instance is
+ * part of the key; without it, activities of different instances collided and
+ * ran one after another.
+ */
+export function workKey(item: Pick<WorkItem, 'instanceId' | 'id'>): string {
+  return `${item.instanceId}\u0000${item.id}`;
 }

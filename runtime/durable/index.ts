@@ -4,6 +4,7 @@
  * durable client's HTTP API on the host's server.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { HostContext, RuntimeExtension } from '../types';
 import { durableApiPrefix, durableClientBinding } from './binding';
@@ -14,14 +15,17 @@ import { DurableStore } from './store';
 export interface DurableExtensionOptions {
   /** Work-items poll interval when idle, ms (new work is picked up at once). Default 250. */
   pollIntervalMs?: number;
-  /** Activities this host runs at once. Default 10. */
+  /**
+   * Activities this host runs at once. Default: host.json `maxConcurrentActivityFunctions`, else the
+   * extension's default of 10 × the processor count.
+   */
   maxConcurrentActivities?: number;
   /**
    * Task hub name; default: setting `AzureFunctionsJobHost__extensions__durableTask__hubName`, else host.json
    * `extensions.durableTask.hubName` (with `%SETTING%` resolved), else `TestHubName`.
    */
   hubName?: string;
-  /** Where host.json is; default `<cwd>/host.json`. */
+  /** Where host.json is; default `<appDir>/host.json` (the `--app-dir`, not the working directory). */
   hostJsonPath?: string;
   /** Timers further away are split into segments (.NET TimeSpan text). Default `6.00:00:00` (Azure Storage's limit). */
   maximumShortTimerDuration?: string;
@@ -37,15 +41,24 @@ export function timeSpanMs(text: string): number {
   return ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 + Number(s) * 1000 + Number(`0.${f}`) * 1000;
 }
 
-function hubNameFromHostJson(host: HostContext, path: string): string | undefined {
+/** host.json `extensions.durableTask`, as far as the local engine reads it. */
+interface DurableTaskSection {
+  hubName?: unknown;
+  maxConcurrentActivityFunctions?: unknown;
+}
+
+function durableTaskSection(path: string): DurableTaskSection {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    return undefined; // no host.json: the default hub
+    return {}; // no host.json: the defaults
   }
-  const hub = (parsed as { extensions?: { durableTask?: { hubName?: unknown } } }).extensions?.durableTask?.hubName;
-  return typeof hub === 'string' ? host.resolveSetting(hub) : undefined;
+  return (parsed as { extensions?: { durableTask?: DurableTaskSection } }).extensions?.durableTask ?? {};
+}
+
+function positiveInt(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 export function durableExtension(options: DurableExtensionOptions = {}): RuntimeExtension {
@@ -53,10 +66,11 @@ export function durableExtension(options: DurableExtensionOptions = {}): Runtime
   return {
     name: 'durable',
     async start(host: HostContext): Promise<void> {
+      const section = durableTaskSection(options.hostJsonPath ?? join(host.appDir, 'host.json'));
       // App settings override host.json as on Azure (`AzureFunctionsJobHost__<path>`).
       const hubName = options.hubName
         ?? host.settings['AzureFunctionsJobHost__extensions__durableTask__hubName']
-        ?? hubNameFromHostJson(host, options.hostJsonPath ?? join(process.cwd(), 'host.json'))
+        ?? (typeof section.hubName === 'string' ? host.resolveSetting(section.hubName) : undefined)
         ?? 'TestHubName';
       const store = new DurableStore(host.storageConnectionString, hubName);
       await store.init();
@@ -75,7 +89,9 @@ export function durableExtension(options: DurableExtensionOptions = {}): Runtime
       const longRunningTimerIntervalDuration = options.longRunningTimerIntervalDuration ?? '3.00:00:00';
       const started = new DurableEngine(store, host.invoker, host.log, {
         pollIntervalMs: options.pollIntervalMs ?? 250,
-        maxConcurrentActivities: options.maxConcurrentActivities ?? 10,
+        maxConcurrentActivities: options.maxConcurrentActivities
+          ?? positiveInt(section.maxConcurrentActivityFunctions)
+          ?? 10 * availableParallelism(),
         limits: { maximumShortTimerMs: timeSpanMs(maximumShortTimerDuration), longRunningTimerIntervalMs: timeSpanMs(longRunningTimerIntervalDuration) },
         timerDurations: { maximumShortTimerDuration, longRunningTimerIntervalDuration },
       });

@@ -12,7 +12,7 @@ import { QueueListener } from './queue-listener';
 export interface ServiceBusExtensionOptions {
   /** host.json `extensions.serviceBus`; default: read from `<appDir>/host.json`. */
   hostOptions?: ServiceBusHostSection;
-  /** Folder whose host.json is read when `hostOptions` is absent; default `process.cwd()`. */
+  /** Folder whose host.json is read when `hostOptions` is absent; default the host's app dir (`--app-dir`). */
   appDir?: string;
   /** Queue properties (maxDeliveryCount, lockDurationMs, per-queue overrides) and the storage prefix. */
   broker?: LocalBrokerOptions;
@@ -32,7 +32,7 @@ export function serviceBusExtension(options: ServiceBusExtensionOptions = {}): R
       if (!host.storageConnectionString) {
         throw new Error('Service Bus triggers run on the local broker, which needs AzureWebJobsStorage (Azurite)');
       }
-      const settings = listenerSettings(options.hostOptions ?? readServiceBusSection(options.appDir ?? process.cwd()));
+      const settings = listenerSettings(options.hostOptions ?? readServiceBusSection(options.appDir ?? host.appDir));
       const broker = new LocalBroker(host.storageConnectionString, options.broker ?? queueDefinitionsFrom(host));
       listeners = functions.flatMap((fn) => listenerFor(host, fn, broker, settings, options.idlePollMs ?? 200));
       for (const listener of listeners) listener.start();
