@@ -40,9 +40,12 @@ export function applySettings(local: Record<string, string>, overrides: Record<s
   return process.env;
 }
 
-/** Files matched by `main` (a path or glob with `*` / `**`), relative to `appDir`. */
+/**
+ * Files matched by `main` (a path or glob with `*`, `**` and `{a,b}` alternatives, the form of the
+ * official TypeScript quickstart: `dist/src/{index.js,functions/*.js}`), relative to `appDir`.
+ */
 export function resolveMainFiles(appDir: string, main: string | string[]): string[] {
-  const patterns = Array.isArray(main) ? main : [main];
+  const patterns = (Array.isArray(main) ? main : [main]).flatMap(expandBraces);
   const files = patterns.flatMap((pattern) => expandGlob(appDir, pattern));
   if (files.length === 0) throw new Error(`No files match "main" (${patterns.join(', ')}) in ${appDir}`);
   return [...new Set(files)];
@@ -52,6 +55,15 @@ export function readPackageMain(appDir: string): string {
   const pkg = JSON.parse(readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { main?: string };
   if (!pkg.main) throw new Error(`package.json in ${appDir} has no "main"`);
   return pkg.main;
+}
+
+/** `a/{b,c/{d,e}}.js` → `a/b.js`, `a/c/d.js`, `a/c/e.js` (innermost group first). */
+export function expandBraces(pattern: string): string[] {
+  const match = /\{([^{}]*)\}/.exec(pattern);
+  if (!match) return [pattern];
+  const before = pattern.slice(0, match.index);
+  const after = pattern.slice(match.index + match[0].length);
+  return [...new Set((match[1] ?? '').split(',').flatMap((choice) => expandBraces(`${before}${choice}${after}`)))];
 }
 
 function expandGlob(appDir: string, pattern: string): string[] {

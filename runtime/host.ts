@@ -8,12 +8,18 @@ import { applySettings, loadApp, readLocalSettings, readPackageMain, resolveMain
 import { consoleHostLog } from './host-log';
 import { HostServer } from './http-server';
 import { RpcInvoker } from './invoker';
+import { assertSupported, isDisabled } from './bindings/support';
+import { blobInput, tableInput } from './bindings/storage-inputs';
+import { blobOutput, queueOutput, tableOutput } from './bindings/storage-outputs';
 import { blobExtension } from './triggers/blob';
+import { queueExtension } from './triggers/queue';
 import { httpExtension, type HttpExtensionOptions } from './triggers/http';
 import { timerExtension } from './triggers/timer';
 import { durableExtension } from './durable/index';
 import { serviceBusExtension } from './service-bus/index';
-import type { HostContext, HostLog, InputBindingProvider, RawHttpHandler, RegisteredFunction, RuntimeExtension } from './types';
+import type {
+  HostContext, HostLog, InputBindingProvider, OutputBindingWriter, RawHttpHandler, RegisteredFunction, RuntimeExtension,
+} from './types';
 
 export interface HostOptions {
   /** Folder holding package.json, host.json and local.settings(.sample).json. */
@@ -34,12 +40,12 @@ export interface HostJson {
   extensions?: { http?: HttpExtensionOptions };
 }
 
-/** Service Bus and durable are built by other modules; they plug in through `runtime/types.ts`. */
-export const PLUGGED_IN_EXTENSIONS: (() => RuntimeExtension)[] = [serviceBusExtension, durableExtension];
-
+/**
+ * Start order matters: durable first (HTTP starters and timers need its client binding), the
+ * timer last, so `runOnStartup` timers fire once everything they may call is ready.
+ */
 export function defaultExtensions(hostJson: HostJson = {}): RuntimeExtension[] {
-  const own = [httpExtension(hostJson.extensions?.http), timerExtension(), blobExtension()];
-  return [...own, ...PLUGGED_IN_EXTENSIONS.map((create) => create())];
+  return [durableExtension(), httpExtension(hostJson.extensions?.http), blobExtension(), queueExtension(), serviceBusExtension(), timerExtension()];
 }
 
 const DEV_STORAGE =
@@ -70,6 +76,7 @@ export class Host {
     settings.WEBSITE_HOSTNAME = origin.replace(/^http:\/\//, '');
     this.#app = loadApp(resolveMainFiles(appDir, this.options.main ?? readPackageMain(appDir)));
     this.#context = this.#createContext(this.#app, settings, origin);
+    assertSupported(this.#context.functions().filter((fn) => !isDisabled(settings, fn.name)));
     await runAppHooks(this.#app.registry, 'appStart', appDir, this.#appHookData);
     this.#extensions = this.options.extensions ?? defaultExtensions(readHostJson(appDir));
     for (const extension of this.#extensions) {
@@ -94,9 +101,11 @@ export class Host {
     const invoker = new RpcInvoker(app.registry, app.functions, log);
     const storage = settings.AzureWebJobsStorage ?? '';
     const list = (): RegisteredFunction[] => [...app.functions.values()];
-    return {
+    for (const fn of list()) if (isDisabled(settings, fn.name)) log.info(`Function ${fn.name} is disabled (AzureWebJobs.${fn.name}.Disabled)`);
+    const context: HostContext = {
       functions: list,
-      functionsWithTrigger: (type) => list().filter((fn) => fn.trigger.type.toLowerCase() === type.toLowerCase()),
+      functionsWithTrigger: (type) =>
+        list().filter((fn) => fn.trigger.type.toLowerCase() === type.toLowerCase() && !isDisabled(settings, fn.name)),
       invoker,
       appDir: this.options.appDir,
       settings,
@@ -105,8 +114,16 @@ export class Host {
       origin,
       log,
       addInputBindingProvider: (type: string, provider: InputBindingProvider) => invoker.addInputBindingProvider(type, provider),
+      addOutputBindingWriter: (type: string, writer: OutputBindingWriter) => invoker.addOutputBindingWriter(type, writer),
       addHttpHandler: (prefix: string, handler: RawHttpHandler) => this.server.addHandler(prefix, handler),
     };
+    // Storage bindings belong to the host core: any function may use them, whatever its trigger.
+    context.addInputBindingProvider('blob', blobInput(context));
+    context.addInputBindingProvider('table', tableInput(context));
+    context.addOutputBindingWriter('queue', queueOutput(context));
+    context.addOutputBindingWriter('blob', blobOutput(context));
+    context.addOutputBindingWriter('table', tableOutput(context));
+    return context;
   }
 }
 

@@ -43,6 +43,12 @@ export class HostServer {
   async #dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.#origin);
     const match = this.#handlers.find(({ prefix }) => url.pathname.toLowerCase().startsWith(prefix.toLowerCase()));
+    // The host's own endpoints (durable management API, /admin/functions) carry no keys locally:
+    // they answer loopback callers only, even if the server were bound to another interface.
+    if (match && match.prefix !== '/' && !isLoopback(req.socket.remoteAddress)) {
+      sendProblem(res, 403, 'Forbidden', 'Host endpoints answer loopback callers only');
+      return;
+    }
     try {
       if (match) await match.handler(req, res, url);
       else sendProblem(res, 404, 'Not Found', `No route matches ${req.method} ${url.pathname}`);
@@ -51,6 +57,10 @@ export class HostServer {
       else res.destroy(error instanceof Error ? error : undefined);
     }
   }
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '::1' || /^(::ffff:)?127\./.test(address ?? '');
 }
 
 /** Writes an `application/problem+json` answer (RFC 9457). */

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { currentProgrammingModel, type AppRegistry, type CoreInvocationModel, type HookCallback } from './core-api';
+import { bindingDataFor, type BindingData } from './bindings/binding-data';
 import { fromRpcTypedData, toRpcTriggerMetadata, toRpcTypedData, type RpcTypedData } from './rpc-data';
 import type {
   HostLog,
@@ -14,6 +15,7 @@ import type {
   InvokeRequest,
   InvokeResult,
   Invoker,
+  OutputBindingWriter,
   RegisteredFunction,
 } from './types';
 
@@ -31,10 +33,12 @@ interface Invocation {
   invocationId: string;
   correlationId: string;
   coreContext: Record<string, unknown>;
+  bindingData: BindingData;
 }
 
 export class RpcInvoker implements Invoker {
   readonly #providers = new Map<string, InputBindingProvider>();
+  readonly #writers = new Map<string, OutputBindingWriter>();
 
   constructor(
     private readonly registry: AppRegistry,
@@ -44,6 +48,10 @@ export class RpcInvoker implements Invoker {
 
   addInputBindingProvider(bindingType: string, provider: InputBindingProvider): void {
     this.#providers.set(bindingType.toLowerCase(), provider);
+  }
+
+  addOutputBindingWriter(bindingType: string, writer: OutputBindingWriter): void {
+    this.#writers.set(bindingType.toLowerCase(), writer);
   }
 
   invoke(request: InvokeRequest): Promise<InvokeResult> {
@@ -56,6 +64,7 @@ export class RpcInvoker implements Invoker {
     const entry = { functionName: invocation.fn.name, trigger: invocation.fn.trigger.type };
     try {
       const result = await this.#run(invocation);
+      await this.#writeOutputs(invocation, result);
       const durationMs = Math.round(performance.now() - started);
       this.log.invocation({ ...entry, durationMs, outcome: 'Succeeded', correlationId: invocation.correlationId });
       return { ...result, durationMs };
@@ -72,7 +81,8 @@ export class RpcInvoker implements Invoker {
     if (!fn) throw new Error(`No function named "${request.functionName}" is registered`);
     const invocationId = request.invocationId ?? randomUUID();
     const triggerData = request.triggerData ?? toRpcTypedData(request.triggerValue);
-    const inputData = [{ name: fn.triggerBindingName, data: triggerData }, ...(await this.#extraInputs(fn))];
+    const bindingData = bindingDataFor(request);
+    const inputData = [{ name: fn.triggerBindingName, data: triggerData }, ...(await this.#extraInputs(fn, bindingData))];
     const coreContext: Record<string, unknown> = {
       invocationId,
       metadata: this.registry.functions.get(fn.name)?.metadata,
@@ -84,17 +94,32 @@ export class RpcInvoker implements Invoker {
       },
       log: (level: string, category: string, message: string) => this.#userLog(fn.name, level, category, message),
     };
-    return { fn, invocationId, correlationId: request.correlationId ?? invocationId, coreContext };
+    return { fn, invocationId, correlationId: request.correlationId ?? invocationId, coreContext, bindingData };
   }
 
-  async #extraInputs(fn: RegisteredFunction): Promise<{ name: string; data: RpcTypedData | undefined }[]> {
+  async #extraInputs(fn: RegisteredFunction, data: BindingData): Promise<{ name: string; data: RpcTypedData | undefined }[]> {
     const inputs = [];
     for (const [name, binding] of Object.entries(fn.bindings)) {
+      if (name === fn.triggerBindingName || binding.direction !== 'in') continue;
       const provider = this.#providers.get(binding.type.toLowerCase());
-      if (name === fn.triggerBindingName || binding.direction !== 'in' || !provider) continue;
-      inputs.push({ name, data: toRpcTypedData(await provider(binding, fn)) });
+      // assertSupported refuses unknown inputs at start; reaching here means a provider was not registered.
+      if (!provider) throw new Error(`Function "${fn.name}": no provider for input binding "${binding.type}"`);
+      inputs.push({ name, data: toRpcTypedData(await provider(binding, fn, data)) });
     }
     return inputs;
+  }
+
+  /** Flushes output bindings (`$return` and extraOutputs) once the function succeeded; HTTP is the trigger's. */
+  async #writeOutputs(invocation: Invocation, result: Omit<InvokeResult, 'durationMs'>): Promise<void> {
+    const { fn, bindingData } = invocation;
+    for (const [name, binding] of Object.entries(fn.bindings)) {
+      if (binding.direction !== 'out' || binding.type.toLowerCase() === 'http') continue;
+      const value = name === '$return' ? result.returnValue : result.outputs[name];
+      if (value === undefined || value === null) continue; // nothing set: the host writes nothing either
+      const writer = this.#writers.get(binding.type.toLowerCase());
+      if (!writer) throw new Error(`Function "${fn.name}": no writer for output binding "${binding.type}"`);
+      await writer(binding, value, { fn, data: bindingData });
+    }
   }
 
   async #run(invocation: Invocation): Promise<Omit<InvokeResult, 'durationMs'>> {

@@ -4,6 +4,7 @@
  * server; each trigger family is an extension that plugs into it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BindingData } from './bindings/binding-data';
 
 /** One binding as captured from `@azure/functions` metadata (`type`, `direction`, plus its options). */
 export interface BindingInfo {
@@ -50,8 +51,14 @@ export interface Invoker {
   invoke(request: InvokeRequest): Promise<InvokeResult>;
 }
 
-/** Supplies the value of an input binding the host must attach (e.g. `durableClient`). */
-export type InputBindingProvider = (binding: BindingInfo, fn: RegisteredFunction) => unknown;
+/**
+ * Supplies the value of an input binding the host must attach (e.g. `durableClient`, `blob`);
+ * `data` resolves binding expressions such as `{name}` for this invocation.
+ */
+export type InputBindingProvider = (binding: BindingInfo, fn: RegisteredFunction, data: BindingData) => unknown;
+
+/** Writes one output binding's value after a successful invocation (queue, blob, table, serviceBus). */
+export type OutputBindingWriter = (binding: BindingInfo, value: unknown, context: { fn: RegisteredFunction; data: BindingData }) => Promise<void>;
 
 /** Handles raw HTTP requests under a path prefix on the host's server (e.g. the durable task API). */
 export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -72,7 +79,9 @@ export interface HostLog {
 
 /** What the host core offers every extension. */
 export interface HostContext {
+  /** Every registered function, disabled ones included. */
   functions(): RegisteredFunction[];
+  /** Enabled functions with this trigger type (`AzureWebJobs.<name>.Disabled` ones are left out). */
   functionsWithTrigger(type: string): RegisteredFunction[];
   invoker: Invoker;
   /** The app's folder (host.json, local.settings.json); relative paths in settings resolve against it. */
@@ -87,6 +96,7 @@ export interface HostContext {
   origin: string;
   log: HostLog;
   addInputBindingProvider(bindingType: string, provider: InputBindingProvider): void;
+  addOutputBindingWriter(bindingType: string, writer: OutputBindingWriter): void;
   addHttpHandler(pathPrefix: string, handler: RawHttpHandler): void;
 }
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { timeSpanMs } from '../time-span';
 import type { HostContext, RuntimeExtension } from '../types';
 import { durableApiPrefix, durableClientBinding } from './binding';
 import { DurableEngine } from './engine';
@@ -33,13 +34,7 @@ export interface DurableExtensionOptions {
   longRunningTimerIntervalDuration?: string;
 }
 
-/** Parses .NET TimeSpan text `[d.]hh:mm:ss[.fff]` to milliseconds. */
-export function timeSpanMs(text: string): number {
-  const match = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!match) throw new Error(`"${text}" is not a TimeSpan (d.hh:mm:ss)`);
-  const [, d = '0', h = '0', m = '0', s = '0', f = '0'] = match;
-  return ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 + Number(s) * 1000 + Number(`0.${f}`) * 1000;
-}
+export { timeSpanMs } from '../time-span';
 
 /** host.json `extensions.durableTask`, as far as the local engine reads it. */
 interface DurableTaskSection {

@@ -2,6 +2,7 @@
  * The Service Bus trigger for the local runtime: one QueueListener per `serviceBusTrigger` function,
  * all on one LocalBroker over the host's Azurite. Topic subscriptions and sessions are not emulated.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HostContext, RegisteredFunction, RuntimeExtension } from '../types';
@@ -27,6 +28,11 @@ export function serviceBusExtension(options: ServiceBusExtensionOptions = {}): R
   return {
     name: 'serviceBus',
     async start(host: HostContext): Promise<void> {
+      let outputBroker: LocalBroker | undefined;
+      host.addOutputBindingWriter('serviceBus', async (binding, value, { fn }) => {
+        outputBroker ??= new LocalBroker(host.storageConnectionString, options.broker ?? queueDefinitionsFrom(host));
+        await sendOutput(outputBroker, host.resolveSetting(String(binding.queueName ?? '')), value, fn.name);
+      });
       const functions = host.functionsWithTrigger(SERVICE_BUS_TRIGGER);
       if (functions.length === 0) return;
       if (!host.storageConnectionString) {
@@ -43,6 +49,17 @@ export function serviceBusExtension(options: ServiceBusExtensionOptions = {}): R
       await Promise.all(stopping.map((listener) => listener.stop()));
     },
   };
+}
+
+/**
+ * A Service Bus output: each array element is one message; strings go as text, other values as
+ * JSON; the message id is a new GUID, as the extension's sender leaves it to the client.
+ */
+async function sendOutput(broker: LocalBroker, queue: string, value: unknown, fnName: string): Promise<void> {
+  if (!queue) throw new Error(`Function "${fnName}": Service Bus output has no queueName`);
+  for (const body of Array.isArray(value) ? value : [value]) {
+    await broker.send(queue, { messageId: randomUUID().replace(/-/g, ''), body: Buffer.isBuffer(body) ? body.toString('utf8') : body });
+  }
 }
 
 function listenerFor(host: HostContext, fn: RegisteredFunction, broker: LocalBroker, settings: ListenerSettings, idlePollMs: number): QueueListener[] {

@@ -8,6 +8,7 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient, type DequeuedMessageItem, type QueueClient } from '@azure/storage-queue';
 import type { OutgoingMessage } from '../../shared/platform/messaging';
+import { notifyQueue, onQueueMessage, queueKey } from '../bindings/queue-signals';
 import { DuplicateDetector, statusOf } from './duplicate-detection';
 import { decodeEnvelope, encodeEnvelope, envelopeFor, STORAGE_MESSAGE_LIMIT_BYTES, type Envelope } from './envelope';
 import { MessageLockLostError, MessageTooLargeError } from './errors';
@@ -118,7 +119,17 @@ export class LocalBroker {
       await this.duplicates.forget(names.active, message.messageId);
       throw error;
     }
+    if (delayMs <= 0) notifyQueue(this.signalKey(queue));
     return true;
+  }
+
+  /** Calls `wake` when a sender in this process enqueues to `queue`; returns the unsubscribe. */
+  onMessage(queue: string, wake: () => void): () => void {
+    return onQueueMessage(this.signalKey(queue), wake);
+  }
+
+  private signalKey(queue: string): string {
+    return queueKey('sb', `${this.service.url}/${this.prefix}/${queue}`);
   }
 
   /** Locks and returns up to `maxMessages` messages (fewer, or none, when the queue has fewer). */

@@ -34,13 +34,18 @@ export class QueueListener {
 
   constructor(private readonly options: QueueListenerOptions) {}
 
+  private unsubscribe: (() => void) | undefined;
+
   start(): void {
+    // A send from this process wakes the listener at once instead of after idlePollMs.
+    this.unsubscribe ??= this.options.broker.onMessage(this.options.queue, () => this.wake());
     this.loop ??= this.run();
   }
 
   /** Stops polling, then waits for the calls in flight to finish and settle. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     this.wake();
     await this.loop;
     await Promise.all([...this.inFlight]);

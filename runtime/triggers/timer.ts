@@ -2,7 +2,7 @@
  * Timer trigger: 6-field NCRONTAB schedules (`{second} {minute} {hour} {day}
  * {month} {day-of-week}`, evaluated by croner in UTC unless WEBSITE_TIME_ZONE
  * is set) or TimeSpan schedules (`hh:mm:ss`), `%SETTING%` schedules,
- * runOnStartup, no overlapping runs of one function (the host holds a singleton
+ * runOnStartup, function-level retry policies, no overlapping runs of one function (the host holds a singleton
  * lock). Schedule status is kept in memory: `isPastDue` is true when a run
  * starts more than a second after its due time.
  *
@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Cron } from 'croner';
 import { sendProblem } from '../http-server';
 import type { HostContext, RegisteredFunction, RuntimeExtension } from '../types';
+import { withRetryPolicy, type RetryOptionsMetadata } from './retry-policy';
 
 const PAST_DUE_TOLERANCE_MS = 1000;
 const TIME_SPAN = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/;
@@ -36,22 +37,26 @@ export function timerExtension(): RuntimeExtension {
     void run.finally(() => inFlight.delete(run)).catch(() => undefined);
     return run;
   };
+  let stopped = false;
   const runTimer = (job: TimerJob, due: Date | undefined): Promise<unknown> =>
-    track(invokeTimer(requireHost(host), job, due)).catch(() => undefined);
+    track(invokeTimer(requireHost(host), job, due, () => stopped)).catch(() => undefined);
 
   return {
     name: 'timer',
     async start(context) {
       host = context;
+      stopped = false;
       jobs.clear();
       for (const fn of context.functionsWithTrigger('timerTrigger')) {
         const job = scheduleJob(context, fn, (due) => runTimer(job, due));
         jobs.set(fn.name, job);
+        // The host starts this extension last, so durable clients and the other triggers are ready.
         if (fn.trigger.runOnStartup === true) void runTimer(job, undefined);
       }
       context.addHttpHandler('/admin/functions/', (req, res, url) => track(runFromAdmin(context, jobs, req, res, url)));
     },
     async stop() {
+      stopped = true;
       for (const job of jobs.values()) job.stop();
       await Promise.allSettled([...inFlight]);
     },
@@ -91,7 +96,7 @@ function scheduleJob(host: HostContext, fn: RegisteredFunction, run: (due: Date 
   return { fn, nextDue: () => due, stop: () => cron.stop() };
 }
 
-async function invokeTimer(host: HostContext, job: TimerJob, due: Date | undefined): Promise<unknown> {
+async function invokeTimer(host: HostContext, job: TimerJob, due: Date | undefined, isStopped: () => boolean): Promise<unknown> {
   const now = new Date();
   const timerInfo = {
     Schedule: { AdjustForDST: true },
@@ -103,7 +108,12 @@ async function invokeTimer(host: HostContext, job: TimerJob, due: Date | undefin
     IsPastDue: due !== undefined && now.getTime() - due.getTime() > PAST_DUE_TOLERANCE_MS,
   };
   job.last = now;
-  const result = await host.invoker.invoke({ functionName: job.fn.name, triggerValue: timerInfo });
+  const options = job.fn.retryOptions as RetryOptionsMetadata | undefined;
+  const result = await withRetryPolicy(
+    options,
+    (retryContext) => host.invoker.invoke({ functionName: job.fn.name, triggerValue: timerInfo, ...(retryContext ? { retryContext } : {}) }),
+    { log: host.log, functionName: job.fn.name, isStopped },
+  );
   return result.returnValue;
 }
 
@@ -134,7 +144,7 @@ async function runFromAdmin(
   }
   const job = jobs.get(fn.name);
   const run = job
-    ? invokeTimer(host, job, undefined)
+    ? invokeTimer(host, job, undefined, () => false)
     : host.invoker.invoke({ functionName: fn.name, triggerValue: body.input }).then((result) => result.returnValue);
   if (url.searchParams.get('wait') !== 'true') {
     run.catch(() => undefined);

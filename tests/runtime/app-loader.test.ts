@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { applySettings, readLocalSettings, resolveMainFiles } from '../../runtime/app-loader';
+import { applySettings, expandBraces, readLocalSettings, resolveMainFiles } from '../../runtime/app-loader';
 import { resolveSetting } from '../../runtime/host';
 import { tempAppDir } from './local-storage';
 
@@ -15,6 +15,15 @@ describe('app loader', () => {
     assert.deepEqual(names('dist/functions/*.js'), ['dist/functions/a.js', 'dist/functions/b.js']);
     assert.equal(names('dist/**/*.js').length, 3);
     assert.throws(() => resolveMainFiles(dir, 'nothing/*.js'), /No files match/);
+  });
+
+  it('should expand brace alternatives in main, as the TypeScript quickstart writes it', () => {
+    const dir = tempAppDir();
+    mkdirSync(path.join(dir, 'dist', 'src', 'functions'), { recursive: true });
+    for (const file of ['index.js', 'other.js', 'functions/a.js', 'functions/b.js']) writeFileSync(path.join(dir, 'dist', 'src', file), '');
+    const names = resolveMainFiles(dir, 'dist/src/{index.js,functions/*.js}').map((file) => path.relative(dir, file));
+    assert.deepEqual(names, ['dist/src/index.js', 'dist/src/functions/a.js', 'dist/src/functions/b.js']);
+    assert.deepEqual(expandBraces('a/{b,c/{d,e}}.js'), ['a/b.js', 'a/c/d.js', 'a/c/e.js']);
   });
 
   it('should fall back to local.settings.sample.json and let the environment win', () => {

@@ -62,6 +62,7 @@ export function standInHost(options: {
     origin: 'http://127.0.0.1:0',
     log: options.log ?? new CollectingLog(),
     addInputBindingProvider: () => undefined,
+    addOutputBindingWriter: () => undefined,
     addHttpHandler: () => undefined,
   };
 }
