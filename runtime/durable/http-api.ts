@@ -69,6 +69,23 @@ export function invalidInstanceId(id: string): string | undefined {
 
 const deliveryStatus: Record<DeliveryOutcome, number> = { accepted: 202, notFound: 404, gone: 410 };
 
+/**
+ * `POST instances/{id}/restart[?restartWithNewInstanceId=false]`: starts the orchestration again
+ * with its input, under a new id by default (the extension's default) or the same id once finished.
+ */
+async function restart(deps: DurableApiDeps, res: ServerResponse, id: string, url: URL, now: Date): Promise<void> {
+  const loaded = await deps.store.getInstance(id);
+  if (!loaded) return send(res, 404);
+  const sameId = url.searchParams.get('restartWithNewInstanceId')?.toLowerCase() === 'false';
+  const instanceId = sameId ? id : randomUUID().replace(/-/g, '');
+  const { name, input } = loaded.record;
+  const outcome = await startInstance(deps.store, { name, instanceId, ...(input === undefined ? {} : { inputJson: input }) }, now);
+  if (outcome === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' is still running.` });
+  deps.onWork();
+  const payload = managementPayload(deps.binding, instanceId);
+  return send(res, 202, payload, { location: payload['statusQueryGetUri'] ?? '' });
+}
+
 export function durableHttpHandler(deps: DurableApiDeps): RawHttpHandler {
   const { store } = deps;
   return async (req, res, url) => {
@@ -126,7 +143,10 @@ export function durableHttpHandler(deps: DurableApiDeps): RawHttpHandler {
         else if (op === 'terminate') outcome = await control.terminate(store, id, reason, now);
         else if (op === 'suspend') outcome = await control.suspend(store, id, reason, now);
         else if (op === 'resume') outcome = await control.resume(store, id, reason, now);
-        else if (op === 'rewind' || op === 'restart') return send(res, 501, { message: `${op} is not supported by the local durable runtime` });
+        else if (op === 'restart') return await restart(deps, res, id, url, now);
+        else if (op === 'rewind') {
+          return send(res, 501, { message: 'rewind is not supported by the local durable runtime (restart the instance instead)' });
+        }
         if (outcome) {
           if (outcome === 'accepted') deps.onWork();
           return send(res, deliveryStatus[outcome]);

@@ -69,9 +69,7 @@ export function durableExtension(options: DurableExtensionOptions = {}): Runtime
         ?? 'TestHubName';
       const store = new DurableStore(host.storageConnectionString, hubName);
       await store.init();
-      for (const fn of host.functionsWithTrigger('entityTrigger')) {
-        host.log.error(`durable entity ${fn.name} is registered, but entities are not supported by the local durable runtime`);
-      }
+      // Entities (entityTrigger) never reach here: the host refuses them at start (bindings/support.ts).
       // The client rewrites webhook origins to localhost:7071 unless WEBSITE_HOSTNAME names a real host.
       if (!process.env['WEBSITE_HOSTNAME'] || process.env['WEBSITE_HOSTNAME'].includes('0.0.0.0')) {
         process.env['WEBSITE_HOSTNAME'] = new URL(host.origin).host;

@@ -60,6 +60,45 @@ export class UnsupportedActionError extends Error {
   override name = 'UnsupportedActionError';
 }
 
+/** The replayed orchestrator yielded other work than its history records; the extension fails it. */
+export class NonDeterministicOrchestrationError extends Error {
+  override name = 'NonDeterministicOrchestrationException';
+}
+
+/** What identifies an action on replay: its type and target, recursively through Task.all/any. */
+function signature(action: RawAction): string {
+  const children = action.compoundActions ? `[${action.compoundActions.map(signature).join(',')}]` : '';
+  return `${action.actionType}:${action.functionName ?? ''}${children}`;
+}
+
+/**
+ * Compares the actions replayed before the cursor with those recorded when they were first
+ * scheduled, as DTFx compares replayed decisions with TaskScheduled events. Throws on a mismatch.
+ */
+export function assertDeterministic(exec: ExecutionState, actions: RawAction[]): void {
+  const recorded = exec.actionSignatures ?? [];
+  const replayed = actions.slice(0, exec.actionCursor).map(signature);
+  for (let i = 0; i < recorded.length; i++) {
+    if (replayed[i] === recorded[i]) continue;
+    throw new NonDeterministicOrchestrationError(
+      `Non-Deterministic workflow detected: action ${i} was ${describe(recorded[i])} in the history ` +
+        `but ${describe(replayed[i])} on replay; orchestrator code must not change the work it schedules between replays`,
+    );
+  }
+}
+
+const actionNames: Record<string, string> = {
+  0: 'CallActivity', 1: 'CallActivityWithRetry', 2: 'CallSubOrchestrator', 3: 'CallSubOrchestratorWithRetry', 4: 'ContinueAsNew',
+  5: 'CreateTimer', 6: 'WaitForExternalEvent', 11: 'WhenAny', 12: 'WhenAll',
+};
+
+function describe(sig: string | undefined): string {
+  if (sig === undefined) return 'nothing';
+  const [type = '', rest = ''] = sig.split(/:(.*)/s);
+  const name = rest.replace(/\[.*$/s, '');
+  return `${actionNames[type] ?? `action type ${type}`}${name ? ` "${name}"` : ''}`;
+}
+
 /** Activity and continueAsNew string inputs arrive JSON-encoded (SDK `processInput`); others raw. */
 export function decodeActionInput(input: unknown): unknown {
   if (typeof input !== 'string') return input;
@@ -237,6 +276,7 @@ export function allocateForActions(
     const action = actions[i];
     if (action) visit(action, [i]);
   }
+  exec.actionSignatures = actions.map(signature);
   exec.actionCursor = actions.length;
   return alloc.result;
 }

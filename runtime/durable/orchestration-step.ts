@@ -9,7 +9,8 @@ import { runEpisode, type OrchestratorState } from './episode';
 import { EventType, completedTaskId, history, toJsonText, type FailureDetails, type HistoryEvent } from './history';
 import { isControlEvent, notifyParent, startChild } from './instances';
 import {
-  allocateForActions, allocateForEvent, canceledTimerIds, UnsupportedActionError, type Allocation, type TimerLimits,
+  allocateForActions, allocateForEvent, assertDeterministic, canceledTimerIds, NonDeterministicOrchestrationError, UnsupportedActionError,
+  type Allocation, type TimerLimits,
 } from './numbering';
 import { executionIdFor, isTerminal, newExecutionState, type InstanceRecord } from './state';
 import type { DurableStore, WorkItem } from './store';
@@ -120,9 +121,10 @@ async function runOrchestrator(
 
   let yielded: Allocation;
   try {
+    assertDeterministic(next.exec, outcome.state.actions);
     yielded = allocateForActions(next.exec, outcome.state.actions, now, deps.limits, record.instanceId);
   } catch (error) {
-    if (!(error instanceof UnsupportedActionError)) throw error;
+    if (!(error instanceof UnsupportedActionError) && !(error instanceof NonDeterministicOrchestrationError)) throw error;
     return fail(deps, record, next, fresh, now, error.name, error.message);
   }
   const canceledTimers = canceledTimerIds(next.exec, outcome.state.actions);

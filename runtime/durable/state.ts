@@ -46,6 +46,8 @@ export interface ExecutionState {
   nextSeq: number;
   /** Number of actions (from the start of the execution) already turned into work. */
   actionCursor: number;
+  /** Type and name of each of those actions, to detect a non-deterministic replay. */
+  actionSignatures?: string[];
   /** Tasks awaiting a completion event, by sequence number. */
   tasks: Record<string, OpenTask>;
   retries: Record<string, RetryGroup>;

@@ -5,9 +5,11 @@
  * commit point, updated with an ETag condition), `<hub>History` (one row per
  * episode), `<hub>WorkItems` (pending events, timers and activities, partitioned
  * by instance so "record result + delete activity" is one transaction).
+ * Payloads over 45 KB live in the `<hub>-largemessages` blob container (payloads.ts).
  */
 import { TableClient, odata, type TableEntity } from '@azure/data-tables';
 import type { HistoryEvent } from './history';
+import { PayloadStore } from './payloads';
 import type { InstanceRecord } from './state';
 
 /** A pending unit of work; `executionId` scopes completions and timers to one execution. */
@@ -17,26 +19,6 @@ export type WorkItem =
       kind: 'activity'; id: string; instanceId: string; executionId: string; visibleAt: string; order: string;
       taskId: number; name: string; input: unknown;
     };
-
-/** Azure table string properties hold 32K UTF-16 chars; large JSON is spread over several. */
-const chunkChars = 30_000;
-const maxChunks = 30;
-
-function encode(value: unknown): Record<string, string | number> {
-  const text = JSON.stringify(value);
-  const count = Math.max(1, Math.ceil(text.length / chunkChars));
-  if (count > maxChunks) throw new Error(`durable state of ${text.length} chars exceeds the local store's limit`);
-  const props: Record<string, string | number> = { chunks: count };
-  for (let i = 0; i < count; i++) props[`c${i}`] = text.slice(i * chunkChars, (i + 1) * chunkChars);
-  return props;
-}
-
-function decode<T>(entity: Record<string, unknown>): T {
-  const count = Number(entity['chunks'] ?? 0);
-  let text = '';
-  for (let i = 0; i < count; i++) text += String(entity[`c${i}`] ?? '');
-  return JSON.parse(text) as T;
-}
 
 function statusCode(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'statusCode' in error ? Number(error.statusCode) : undefined;
@@ -68,9 +50,13 @@ export class DurableStore {
   private readonly instances: TableClient;
   private readonly history: TableClient;
   private readonly workItems: TableClient;
+  private readonly payloads: PayloadStore;
+  /** Payload blob of each instance row as last read, released once a newer row replaced it. */
+  private readonly instanceBlobs = new Map<string, Record<string, unknown>>();
 
   constructor(connectionString: string, hubName: string) {
     this.tableNames = tableNamesFor(hubName);
+    this.payloads = new PayloadStore(connectionString, hubName);
     const options = { allowInsecureConnection: true };
     this.instances = TableClient.fromConnectionString(connectionString, this.tableNames.instances, options);
     this.history = TableClient.fromConnectionString(connectionString, this.tableNames.history, options);
@@ -78,21 +64,22 @@ export class DurableStore {
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.instances.createTable(), this.history.createTable(), this.workItems.createTable()]);
+    await Promise.all([this.instances.createTable(), this.history.createTable(), this.workItems.createTable(), this.payloads.init()]);
   }
 
   // ── instances ────────────────────────────────────────────────────────────
-  private instanceEntity(record: InstanceRecord): TableEntity<Record<string, unknown>> {
+  private async instanceEntity(record: InstanceRecord): Promise<TableEntity<Record<string, unknown>>> {
     return {
       partitionKey: record.instanceId, rowKey: '', name: record.name, status: record.status,
-      createdTime: record.createdTime, lastUpdatedTime: record.lastUpdatedTime, ...encode(record),
+      createdTime: record.createdTime, lastUpdatedTime: record.lastUpdatedTime, ...(await this.payloads.encode(record, record.instanceId)),
     };
   }
 
   async getInstance(instanceId: string): Promise<{ record: InstanceRecord; etag: string } | undefined> {
     try {
       const entity = await this.instances.getEntity<Record<string, unknown>>(instanceId, '');
-      return { record: decode<InstanceRecord>(entity), etag: entity.etag };
+      this.instanceBlobs.set(instanceId, entity);
+      return { record: await this.payloads.decode<InstanceRecord>(entity), etag: entity.etag };
     } catch (error) {
       if (statusCode(error) === 404) return undefined;
       throw error;
@@ -102,7 +89,7 @@ export class DurableStore {
   /** Creates the row; false when the instance already exists. */
   async createInstance(record: InstanceRecord): Promise<boolean> {
     try {
-      await this.instances.createEntity(this.instanceEntity(record));
+      await this.instances.createEntity(await this.instanceEntity(record));
       return true;
     } catch (error) {
       if (statusCode(error) === 409) return false;
@@ -112,19 +99,25 @@ export class DurableStore {
 
   /** Replaces the row only if nobody changed it since `etag` was read. */
   async replaceInstance(record: InstanceRecord, etag: string): Promise<void> {
+    const entity = await this.instanceEntity(record);
     try {
-      await this.instances.updateEntity(this.instanceEntity(record), 'Replace', { etag });
+      await this.instances.updateEntity(entity, 'Replace', { etag });
     } catch (error) {
+      await this.payloads.release(entity);
       if (statusCode(error) === 412 || statusCode(error) === 404) {
         throw new ConcurrencyError(`instance ${record.instanceId} changed concurrently`);
       }
       throw error;
     }
+    const previous = this.instanceBlobs.get(record.instanceId);
+    this.instanceBlobs.set(record.instanceId, entity);
+    // Later, not now: a reader that fetched the old row a moment ago may still be downloading its blob.
+    if (previous?.['etag'] === etag) setTimeout(() => void this.payloads.release(previous), 30_000).unref();
   }
 
   async listInstances(): Promise<InstanceRecord[]> {
     const records: InstanceRecord[] = [];
-    for await (const entity of this.instances.listEntities<Record<string, unknown>>()) records.push(decode(entity));
+    for await (const entity of this.instances.listEntities<Record<string, unknown>>()) records.push(await this.payloads.decode(entity));
     return records;
   }
 
@@ -137,6 +130,8 @@ export class DurableStore {
       }
     }
     await ignoreNotFound(this.instances.deleteEntity(instanceId, ''));
+    this.instanceBlobs.delete(instanceId);
+    await this.payloads.purge(instanceId);
   }
 
   // ── history ──────────────────────────────────────────────────────────────
@@ -147,7 +142,7 @@ export class DurableStore {
   /** Idempotent: a re-run of an uncommitted episode overwrites its row. */
   async writeEpisode(instanceId: string, executionId: string, episode: number, events: HistoryEvent[]): Promise<void> {
     await this.history.upsertEntity(
-      { partitionKey: instanceId, rowKey: DurableStore.historyKey(executionId, episode), ...encode(events) },
+      { partitionKey: instanceId, rowKey: DurableStore.historyKey(executionId, episode), ...(await this.payloads.encode(events, instanceId)) },
       'Replace',
     );
   }
@@ -157,7 +152,7 @@ export class DurableStore {
     const rows: { key: string; events: HistoryEvent[] }[] = [];
     const filter = odata`PartitionKey eq ${instanceId} and RowKey ge ${`${executionId}-`} and RowKey lt ${`${executionId}.`}`;
     for await (const entity of this.history.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      rows.push({ key: entity.rowKey ?? '', events: decode<HistoryEvent[]>(entity) });
+      rows.push({ key: entity.rowKey ?? '', events: await this.payloads.decode<HistoryEvent[]>(entity) });
     }
     const committed = new Set(Array.from({ length: episodes }, (_, i) => DurableStore.historyKey(executionId, i)));
     return rows
@@ -167,13 +162,16 @@ export class DurableStore {
   }
 
   // ── work items ───────────────────────────────────────────────────────────
-  private workEntity(item: WorkItem): TableEntity<Record<string, unknown>> {
-    return { partitionKey: item.instanceId, rowKey: item.id, kind: item.kind, visibleAt: item.visibleAt, order: item.order, ...encode(item) };
+  private async workEntity(item: WorkItem): Promise<TableEntity<Record<string, unknown>>> {
+    return {
+      partitionKey: item.instanceId, rowKey: item.id, kind: item.kind, visibleAt: item.visibleAt, order: item.order,
+      ...(await this.payloads.encode(item, item.instanceId)),
+    };
   }
 
   /** Upsert: work ids are deterministic, so writing the same work twice is harmless. */
   async putWorkItem(item: WorkItem): Promise<void> {
-    await this.workItems.upsertEntity(this.workEntity(item), 'Replace');
+    await this.workItems.upsertEntity(await this.workEntity(item), 'Replace');
   }
 
   async deleteWorkItem(instanceId: string, id: string): Promise<void> {
@@ -184,7 +182,7 @@ export class DurableStore {
   async completeActivity(activity: WorkItem, outcome: WorkItem): Promise<void> {
     try {
       await this.workItems.submitTransaction([
-        ['upsert', this.workEntity(outcome), 'Replace'],
+        ['upsert', await this.workEntity(outcome), 'Replace'],
         ['delete', { partitionKey: activity.instanceId, rowKey: activity.id }],
       ]);
     } catch (error) {
@@ -198,7 +196,7 @@ export class DurableStore {
     const filter = odata`visibleAt le ${now.toISOString()}`;
     const items: WorkItem[] = [];
     for await (const entity of this.workItems.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      items.push(decode<WorkItem>(entity));
+      items.push(await this.payloads.decode<WorkItem>(entity));
     }
     return items.sort((a, b) => a.order.localeCompare(b.order));
   }
@@ -207,7 +205,7 @@ export class DurableStore {
     const filter = odata`PartitionKey eq ${instanceId}`;
     const items: WorkItem[] = [];
     for await (const entity of this.workItems.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      items.push(decode<WorkItem>(entity));
+      items.push(await this.payloads.decode<WorkItem>(entity));
     }
     return items;
   }
