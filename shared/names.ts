@@ -115,4 +115,10 @@ export const FUNCTIONS = {
   erasureRedrive: 'erasureRedrive',
   auditPurge: 'auditPurge',
   failStalledVerifications: 'failStalledVerifications',
+  // Review desk: people settle `review` cases.
+  listReviewCases: 'listReviewCases',
+  getReviewCase: 'getReviewCase',
+  decideReviewCase: 'decideReviewCase',
+  reportOverdueReviews: 'reportOverdueReviews',
+  redriveReviewAnnouncements: 'redriveReviewAnnouncements',
 } as const;

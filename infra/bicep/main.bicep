@@ -83,6 +83,8 @@ module functionApp 'modules/function-app.bicep' = {
       RETENTION_SWEEP_SCHEDULE: '0 15 3 * * *'
       // Fails verifications stalled before a decision (functions/kyc-watchdog.ts).
       KYC_STALLED_SCHEDULE: '0 */5 * * * *'
+      // Review desk: overdue-case metric and re-drive of unannounced decisions (functions/review.ts).
+      REVIEW_SWEEP_SCHEDULE: '0 */5 * * * *'
       // Resolved by the platform from Key Vault through the app's identity.
       API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/api-key-pepper/)'
     }

@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   'audit.read',
   'order.fraud-check',
   'retention.erase',
+  'review.read',
+  'review.decide',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

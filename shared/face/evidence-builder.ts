@@ -135,6 +135,7 @@ export async function buildEvidence(
       frames: video.analyses.length,
       framesWithOneFace: video.analyses.filter((a) => a.faces.length === 1).length,
       maxFacesInFrame: Math.max(0, ...video.analyses.map((a) => a.faces.length)),
+      frameFindings: video.analyses.map(imageFindings),
     },
     similarity: docFace && bestFace ? await provider.similarity(docFace.faceRef, bestFace.faceRef) : null,
     liveness: video.liveness,

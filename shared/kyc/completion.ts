@@ -5,29 +5,36 @@ import type { PipelineDeps } from './pipeline-ports';
 import type { FailureReason } from './reasons';
 import { applyStatusChange, isTerminal, type VerificationRecord } from './verification';
 
-/** The `events` message for a terminal record; rebuilt identically on every run. */
+/**
+ * The `events` message for a terminal record; rebuilt identically on every run. A case a person
+ * settled (`record.review`) is its own event: another id, the person's outcome and time, `reviewed: true`.
+ */
 export function completedEvent(record: VerificationRecord): VerificationCompletedEvent {
   if (!isTerminal(record.status)) throw new Error(`Verification ${record.id} is not finished`);
+  const review = record.review;
   return verificationCompletedEventSchema.parse({
     type: 'verification.completed',
-    id: messageIds.completed(record.id),
+    id: review ? messageIds.reviewed(record.id) : messageIds.completed(record.id),
     tenantId: record.tenantId,
     verificationId: record.id,
     ...(record.subjectRef === undefined ? {} : { subjectRef: record.subjectRef }),
     status: record.status,
-    ...(record.decision ? { outcome: record.decision.outcome } : {}),
+    ...(review ? { outcome: review.outcome } : record.decision ? { outcome: record.decision.outcome } : {}),
     reasons: record.decision?.reasons ?? (record.failureReason ? [record.failureReason] : []),
     ...(record.failureReason === undefined ? {} : { failureReason: record.failureReason }),
-    decidedAt: record.decidedAt ?? record.updatedAt,
+    decidedAt: review?.decidedAt ?? record.decidedAt ?? record.updatedAt,
+    ...(review ? { reviewed: true } : {}),
   });
 }
 
 /**
  * Announces a finished verification: the `events` message and, with a callbackUrl, the
  * webhook. Both carry deterministic ids, so a handler that runs again after a crash
- * re-sends them harmlessly (the broker and the webhook log drop duplicates).
+ * re-sends them harmlessly (the broker and the webhook log drop duplicates). A person's
+ * decision on a review case comes hours later, when no client is polling: without a
+ * callbackUrl it goes to the tenant's webhook endpoint.
  */
-export async function publishCompletion(record: VerificationRecord, deps: PipelineDeps): Promise<void> {
+export async function publishCompletion(record: VerificationRecord, deps: Pick<PipelineDeps, 'sender' | 'webhook'>): Promise<void> {
   const event = completedEvent(record);
   await deps.sender.send(QUEUES.events, {
     messageId: event.id,
@@ -35,7 +42,7 @@ export async function publishCompletion(record: VerificationRecord, deps: Pipeli
     subject: event.type,
     correlationId: record.id,
   });
-  if (record.callbackUrl && deps.webhook) {
+  if ((record.callbackUrl || record.review) && deps.webhook) {
     const { type, tenantId, id, ...data } = event;
     void tenantId;
     void id;
@@ -46,7 +53,7 @@ export async function publishCompletion(record: VerificationRecord, deps: Pipeli
       createdAt: new Date(event.decidedAt),
       data,
     });
-    await deps.webhook({ tenantId: record.tenantId, callbackUrl: record.callbackUrl, event: webhook });
+    await deps.webhook({ tenantId: record.tenantId, ...(record.callbackUrl ? { callbackUrl: record.callbackUrl } : {}), event: webhook });
   }
 }
 

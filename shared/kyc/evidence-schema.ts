@@ -20,6 +20,7 @@ export const evidenceSchema = z.object({
     frames: z.number().int().min(1),
     framesWithOneFace: z.number().int().min(0),
     maxFacesInFrame: z.number().int().min(0),
+    frameFindings: z.array(imageFindingsSchema).optional(),
   }),
   similarity: score.nullable(),
   liveness: z

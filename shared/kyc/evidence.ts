@@ -38,6 +38,8 @@ export interface Evidence {
     framesWithOneFace: number;
     /** Most faces seen in any one frame. */
     maxFacesInFrame: number;
+    /** For a video: findings of every analysed frame, in time order (the review desk shows them per frame). */
+    frameFindings?: ImageFindings[];
   };
   /** Similarity of the document face and the selfie face; null when either has no single clear face. */
   similarity: number | null;

@@ -73,6 +73,10 @@ export const kycSettingsSchema = z
     idempotencyKeyTtlHours: z.number().int().min(1).default(24),
     /** A claimed but unfinished Idempotency-Key older than this (seconds) is taken over by a retry. */
     idempotencyClaimStaleSeconds: z.number().int().min(30).default(900),
+    /** Minutes a case may wait in `review` before it counts as overdue (the `vouch.review.overdue` metric and its alert). */
+    reviewSlaMinutes: z.number().int().min(1).default(240),
+    /** Minutes the review desk's read-only media links stay valid. */
+    reviewLinkMinutes: z.number().int().min(1).max(60).default(10),
   })
   .refine((s) => s.declineThreshold <= s.matchThreshold, {
     message: 'declineThreshold must not exceed matchThreshold',

@@ -23,6 +23,8 @@ export const messageIds = {
   frames: (verificationId: string) => `${verificationId}:frames`,
   faces: (verificationId: string) => `${verificationId}:faces`,
   completed: (verificationId: string) => `${verificationId}:verification.completed`,
+  /** A person's decision on a review case: an event of its own, after the automated `review` one. */
+  reviewed: (verificationId: string) => `${verificationId}:verification.completed:reviewed`,
 };
 
 /**
@@ -55,5 +57,7 @@ export const verificationCompletedEventSchema = z.object({
   reasons: z.array(reasonCodeSchema),
   failureReason: failureReasonSchema.optional(),
   decidedAt: z.string(),
+  /** True when a person settled a review case (`outcome` and `decidedAt` are theirs); absent for the pipeline's own decisions. */
+  reviewed: z.literal(true).optional(),
 });
 export type VerificationCompletedEvent = z.infer<typeof verificationCompletedEventSchema>;

@@ -87,7 +87,8 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
   // ETag-conditioned: a record erased meanwhile is not written back (no decision, no announcement).
   const decided = await ifStillThere(() =>
     deps.verifications.update(tenantId, verificationId, (r) =>
-      isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'decided', decision }, deps.clock.now()).record,
+      // The evidence stays with the decision: the review desk shows it to a person.
+      isTerminal(r.status) ? undefined : { ...applyStatusChange(r, { to: 'decided', decision }, deps.clock.now()).record, evidence },
     ),
   );
   if (!decided) return { action: 'ignored', why: 'erased' };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import { decisionSchema, type Decision } from './decision';
+import { evidenceSchema } from './evidence-schema';
+import { reviewDecisionSchema, reviewViewSchema, toReviewView } from './review/review-decision';
 import { failureReasonSchema, type FailureReason } from './reasons';
 
 /**
@@ -83,6 +85,10 @@ export const verificationRecordSchema = z.object({
   /** Set by DELETE / subject erasure; the retention sweep finishes an erasure whose orchestration was lost. */
   erasureRequestedAt: isoDate.optional(),
   decision: decisionSchema.optional(),
+  /** What the face work found, kept with the decision for the review desk (scores and findings, no images). */
+  evidence: evidenceSchema.optional(),
+  /** A person's decision on a `review` case (`shared/kyc/review/`); `status` is then its outcome. */
+  review: reviewDecisionSchema.optional(),
   /** Why a `failed` verification failed. */
   failureReason: failureReasonSchema.optional(),
   /** Azure liveness-with-verify session started for this verification (`liveness-session.ts`); its result replaces photo liveness. */
@@ -213,6 +219,8 @@ export const verificationViewSchema = z.object({
   decision: decisionSchema.optional(),
   /** Only for `failed`: why (the issue's shape has no place for it; see report). */
   failureReason: failureReasonSchema.optional(),
+  /** A person's decision, once a `review` case is settled (`decision` stays the automated one). */
+  review: reviewViewSchema.optional(),
 });
 export type VerificationView = z.infer<typeof verificationViewSchema>;
 
@@ -229,5 +237,6 @@ export function toApiView(record: VerificationRecord): VerificationView {
     ...(record.status === 'failed' && record.failureReason !== undefined
       ? { failureReason: record.failureReason }
       : {}),
+    ...(record.review === undefined ? {} : { review: toReviewView(record.review) }),
   };
 }

@@ -46,12 +46,14 @@ export async function auditCall(
   action: AuditAction,
   target: Pick<AuditEvent, 'targetType' | 'targetId'>,
   outcome: AuditOutcome = 'success',
+  options: { tenantId?: string; detail?: string } = {},
 ): Promise<void> {
   const ip = callerIp(call.request.headers);
   await recordAudit(
     {
       action,
-      tenantId: call.principal.tenantId,
+      // Another tenant's trail when staff act on that tenant's data (a platform operator settling its review case).
+      tenantId: options.tenantId ?? call.principal.tenantId,
       actor: principalName(call.principal),
       roles: principalRoles(call.principal),
       targetType: target.targetType,
@@ -59,6 +61,7 @@ export async function auditCall(
       outcome,
       correlationId: call.correlationId,
       ...(ip === undefined ? {} : { ip }),
+      ...(options.detail === undefined ? {} : { detail: options.detail }),
     },
     call.log,
   );
