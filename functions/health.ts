@@ -1,9 +1,10 @@
 import { app } from '@azure/functions';
-import { FUNCTIONS, QUEUES } from '../shared/names';
+import { FUNCTIONS } from '../shared/names';
 import { httpHandler, json } from '../shared/http';
-import { blobService } from '../shared/platform/blob';
+import { blobContainer } from '../shared/platform/blob';
 import { cosmosDatabase } from '../shared/platform/cosmos';
 import { checkHealth } from '../shared/platform/health';
+import { dependencyProbes } from '../shared/platform/health-probes';
 import { serviceBus } from '../shared/platform/service-bus';
 
 app.http(FUNCTIONS.health, {
@@ -11,11 +12,7 @@ app.http(FUNCTIONS.health, {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: 'anonymous' }, async () => {
-    const report = await checkHealth({
-      blob: () => blobService().getProperties(),
-      queue: () => serviceBus().activeMessageCount(QUEUES.faces),
-      cosmos: async () => (await cosmosDatabase()).read(),
-    });
+    const report = await checkHealth(dependencyProbes({ container: blobContainer, broker: serviceBus, database: cosmosDatabase }));
     return json(report.status === 'healthy' ? 200 : 503, report);
   }),
 });

@@ -63,12 +63,24 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * What App Service leaves in a setting whose Key Vault reference it could not resolve (missing
+ * secret, no access): the reference text itself, which must never be used as the value.
+ */
+const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;
+
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty value means "not set" (the sample settings list azure-only names empty).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const unresolved = Object.keys(envSchema.shape).filter((name) => KEY_VAULT_REFERENCE.test(present[name] ?? ''));
   const result = envSchema.safeParse(present);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (result.success && unresolved.length === 0) return result.data;
+  const lines = unresolved.map(
+    (name) => `  ${name}: unresolved Key Vault reference (does the secret exist, and may the app's identity read it?)`,
+  );
+  for (const i of result.error?.issues ?? []) {
+    if (!unresolved.includes(String(i.path[0]))) lines.push(`  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
   throw new ConfigError(`Invalid app settings:\n${lines.join('\n')}`);
 }
 

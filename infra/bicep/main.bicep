@@ -1,78 +1,162 @@
-// Vouch on Azure: a Flex Consumption function app with managed identity and no shared keys.
-// Deploy: az deployment group create -g <rg> -f infra/bicep/main.bicep -p name=vouch
-targetScope = 'resourceGroup'
+// Vouch on Azure: a Flex Consumption function app with a user-assigned managed identity and no
+// shared keys. `azd up` provisions this and deploys the package of `npm run package`
+// (see azure.yaml and README.md); a manual deployment is `az deployment sub create` (README.md).
+targetScope = 'subscription'
 
-@description('Base name for every resource (lowercase letters and digits).')
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names the resource group and tags every resource (azd-env-name).')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource. Must offer Flex Consumption.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Base name for resources (lowercase letters and digits).')
 @minLength(3)
-@maxLength(16)
-param name string
+@maxLength(12)
+param name string = 'vouch'
 
-param location string = resourceGroup().location
+@description('Resource group to create or reuse; default rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Optional: object id of the person or pipeline deploying (azd passes AZURE_PRINCIPAL_ID); gets Cosmos data and Key Vault secret read access for `npm run admin`.')
+param principalId string = ''
 
 @description('Days before KYC media blobs are deleted by the storage lifecycle policy (third line of defence; the app erases earlier).')
 param mediaRetentionDays int = 8
 
-@description('Issuer and audience of user JWTs, and where their signing keys are published.')
+@description('Issuer of user JWTs (the `iss` claim), e.g. https://login.microsoftonline.com/<tenant>/v2.0.')
 param jwtIssuer string
+
+@description('Audience of user JWTs (the `aud` claim).')
 param jwtAudience string = 'vouch-api'
+
+@description('Where the signing keys of user JWTs are published (JWKS).')
 param jwtJwksUrl string
 
-@description('Use Azure AI Vision Face instead of the offline engine.')
-param faceProvider string = 'azure'
+@description('Face provider on Azure. `local`: the offline engine shipped in the package (default). `azure`: Azure AI Vision Face, deployed only then; identity verification needs Limited Access approval.')
+@allowed(['local', 'azure'])
+param faceProvider string = 'local'
 
-var suffix = uniqueString(resourceGroup().id, name)
+@description('E-mail address the operators\' alerts go to; empty: alerts fire without notifying anyone.')
+param alertEmail string = ''
+
+@description('p95 upload-to-decision latency that raises an alert, milliseconds.')
+param decisionLatencyP95AlertMs int = 60000
+
+@secure()
+@minLength(32)
+@description('HMAC key of stored API-key hashes, written to Key Vault as `api-key-pepper`. azd generates it once per environment and keeps it; changing it invalidates every API key.')
+@metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
+param apiKeyPepper string
+
+var tags = { 'azd-env-name': environmentName }
+var suffix = uniqueString(subscription().id, environmentName, name)
 var taskHubName = '${name}hub'
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: { name: '${name}-app-${suffix}', location: location, tags: tags }
+}
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
-  params: { name: name, location: location }
+  scope: rg
+  params: { name: '${name}-${suffix}', location: location, tags: tags }
 }
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
-  params: { name: '${name}${take(suffix, 8)}', location: location, mediaRetentionDays: mediaRetentionDays }
+  scope: rg
+  params: { name: '${name}${take(suffix, 8)}', location: location, tags: tags, mediaRetentionDays: mediaRetentionDays }
+}
+
+module blobEvents 'modules/blob-events.bicep' = {
+  name: 'blobEvents'
+  scope: rg
+  params: { storageAccountName: storage.outputs.accountName, location: location, tags: tags }
 }
 
 module serviceBus 'modules/service-bus.bicep' = {
   name: 'serviceBus'
-  params: { name: '${name}-${suffix}', location: location }
+  scope: rg
+  params: { name: '${name}-${suffix}', location: location, tags: tags }
 }
 
 module cosmos 'modules/cosmos.bicep' = {
   name: 'cosmos'
-  params: { name: '${name}-${suffix}', location: location }
+  scope: rg
+  params: { name: '${name}-${suffix}', location: location, tags: tags }
 }
 
 module keyVault 'modules/key-vault.bicep' = {
   name: 'keyVault'
-  params: { name: 'kv${take(suffix, 13)}', location: location }
+  scope: rg
+  params: { name: 'kv${take(suffix, 13)}', location: location, tags: tags, apiKeyPepper: apiKeyPepper }
 }
 
 module face 'modules/face.bicep' = if (faceProvider == 'azure') {
   name: 'face'
-  params: { name: '${name}-face-${suffix}', location: location }
+  scope: rg
+  params: { name: '${name}-face-${suffix}', location: location, tags: tags }
+}
+
+var faceAccountName = faceProvider == 'azure' ? face!.outputs.accountName : ''
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.accountName
+    serviceBusName: serviceBus.outputs.namespaceName
+    cosmosAccountName: cosmos.outputs.accountName
+    keyVaultName: keyVault.outputs.vaultName
+    appInsightsName: monitoring.outputs.insightsName
+    faceAccountName: faceAccountName
+    operatorPrincipalId: principalId
+  }
 }
 
 module functionApp 'modules/function-app.bicep' = {
   name: 'functionApp'
+  scope: rg
   params: {
     name: '${name}-${suffix}'
     location: location
+    tags: tags
     storageAccountName: storage.outputs.accountName
     deploymentContainerName: storage.outputs.deploymentContainerName
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
     appInsightsConnectionString: monitoring.outputs.connectionString
-    // Every name here is also in local.settings.sample.json (tests/unit/infra keeps them in step).
+    // Every name here is also in local.settings.sample.json, or is a host/SDK setting listed in
+    // tests/unit/infra (which keeps them in step).
     appSettings: {
       VOUCH_MODE: 'azure'
       AzureWebJobsStorage__accountName: storage.outputs.accountName
       AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identity.outputs.clientId
       ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+      ServiceBusConnection__credential: 'managedidentity'
+      ServiceBusConnection__clientId: identity.outputs.clientId
+      // DefaultAzureCredential in shared/platform/credential.ts picks the user-assigned identity by this.
+      AZURE_CLIENT_ID: identity.outputs.clientId
       COSMOS_ENDPOINT: cosmos.outputs.endpoint
       COSMOS_DATABASE: cosmos.outputs.databaseName
       KEY_VAULT_URL: keyVault.outputs.vaultUri
       TASKHUB_NAME: taskHubName
       FACE_PROVIDER: faceProvider
-      FACE_ENDPOINT: faceProvider == 'azure' ? face.outputs.endpoint : ''
+      FACE_ENDPOINT: faceProvider == 'azure' ? face!.outputs.endpoint : ''
       JWT_ISSUER: jwtIssuer
       JWT_AUDIENCE: jwtAudience
       JWKS_URL: jwtJwksUrl
@@ -85,32 +169,61 @@ module functionApp 'modules/function-app.bicep' = {
       KYC_STALLED_SCHEDULE: '0 */5 * * * *'
       // Review desk: overdue-case metric and re-drive of unannounced decisions (functions/review.ts).
       REVIEW_SWEEP_SCHEDULE: '0 */5 * * * *'
-      // Resolved by the platform from Key Vault through the app's identity.
-      API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/api-key-pepper/)'
+      // Resolved by the platform from Key Vault through the app's identity (keyVaultReferenceIdentity);
+      // shared/config.ts refuses the reference text if it was not resolved.
+      API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${keyVault.outputs.pepperSecretName}/)'
     }
   }
+  // The identity's roles exist before the app first starts (as the official Flex Consumption templates do).
+  dependsOn: [roles]
 }
 
-module roles 'modules/roles.bicep' = {
-  name: 'roles'
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  scope: rg
   params: {
-    principalId: functionApp.outputs.principalId
+    workspaceId: monitoring.outputs.workspaceId
     storageAccountName: storage.outputs.accountName
     serviceBusName: serviceBus.outputs.namespaceName
     cosmosAccountName: cosmos.outputs.accountName
     keyVaultName: keyVault.outputs.vaultName
-    faceAccountName: faceProvider == 'azure' ? face.outputs.accountName : ''
-  }
-}
-
-module blobEvents 'modules/blob-events.bicep' = {
-  name: 'blobEvents'
-  params: {
-    storageAccountName: storage.outputs.accountName
     functionAppName: functionApp.outputs.appName
-    location: location
   }
-  dependsOn: [roles]
 }
 
-output functionAppUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    name: name
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    appInsightsId: monitoring.outputs.insightsId
+    serviceBusId: serviceBus.outputs.namespaceId
+    decisionLatencyP95AlertMs: decisionLatencyP95AlertMs
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.insightsId
+    serviceBusId: serviceBus.outputs.namespaceId
+  }
+}
+
+// Read by azd (into the environment) and by infra/hooks/postdeploy.sh.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.appName
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.accountName
+output EVENT_GRID_SYSTEM_TOPIC_NAME string = blobEvents.outputs.topicName
+output KYC_MEDIA_CONTAINER_NAME string = 'kyc-media'
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output KEY_VAULT_URL string = keyVault.outputs.vaultUri
+output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}/api'

@@ -1,10 +1,12 @@
 // Serverless Cosmos DB (NoSQL) with the containers of shared/platform/cosmos-containers.ts.
 param name string
 param location string
+param tags object
 
-resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
   name: name
   location: location
+  tags: tags
   kind: 'GlobalDocumentDB'
   properties: {
     databaseAccountOfferType: 'Standard'
@@ -15,7 +17,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
   }
 }
 
-resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15' = {
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15' = {
   parent: account
   name: 'vouch'
   properties: { resource: { id: 'vouch' } }
@@ -40,7 +42,7 @@ var containers = [
   { id: 'rate-limits', pk: '/tenantId', ttl: 3600 }
 ]
 
-resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for c in containers: {
+resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for c in containers: {
   parent: database
   name: c.id
   properties: {

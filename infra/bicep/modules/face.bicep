@@ -1,10 +1,12 @@
 // Azure AI Vision Face (identity verification needs the Limited Access approval on the subscription).
 param name string
 param location string
+param tags object
 
-resource face 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+resource face 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
   name: name
   location: location
+  tags: tags
   kind: 'Face'
   sku: { name: 'S0' }
   properties: { customSubDomainName: name, disableLocalAuth: true, publicNetworkAccess: 'Enabled' }

@@ -1,10 +1,16 @@
-// Tenant webhook secrets and the API-key pepper; RBAC only, purge protection on.
+// The API-key pepper (and any secret the app stores later); RBAC only, purge protection on.
 param name string
 param location string
+param tags object
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+@secure()
+@description('HMAC key of stored API-key hashes and of hashed subject refs. Changing it invalidates every API key.')
+param apiKeyPepper string
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
+  tags: tags
   properties: {
     tenantId: subscription().tenantId
     sku: { family: 'A', name: 'standard' }
@@ -15,5 +21,14 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
+// Written on every deployment with the same value (azd keeps the generated parameter in the
+// environment), so a redeploy adds no new version unless the operator rotates it on purpose.
+resource pepper 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: vault
+  name: 'api-key-pepper'
+  properties: { value: apiKeyPepper, contentType: 'text/plain' }
+}
+
 output vaultName string = vault.name
 output vaultUri string = vault.properties.vaultUri
+output pepperSecretName string = pepper.name

@@ -1,10 +1,12 @@
 // Queues of shared/names.ts QUEUES, with the delivery semantics the local broker mimics.
 param name string
 param location string
+param tags object
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
   location: location
+  tags: tags
   sku: { name: 'Standard', tier: 'Standard' }
   properties: { disableLocalAuth: true, minimumTlsVersion: '1.2' }
 }
@@ -12,7 +14,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
 // One source of truth for queue semantics: the app and the local runtime read the same file.
 var queues = loadJsonContent('../../queues.json')
 
-resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [for q in items(queues): {
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' = [for q in items(queues): {
   parent: namespace
   name: q.key
   properties: {
@@ -27,3 +29,4 @@ resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [fo
 
 output namespaceName string = namespace.name
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
+output namespaceId string = namespace.id

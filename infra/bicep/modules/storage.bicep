@@ -1,11 +1,13 @@
 // Storage for uploads (kyc-media, receipts), the durable task hub and the deployment package.
 param name string
 param location string
+param tags object
 param mediaRetentionDays int
 
-resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: toLower(replace(name, '-', ''))
   location: location
+  tags: tags
   sku: { name: 'Standard_ZRS' }
   kind: 'StorageV2'
   properties: {
@@ -13,10 +15,11 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowBlobPublicAccess: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    defaultToOAuthAuthentication: true // the portal and tools use Entra ID too
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' = {
   parent: account
   name: 'default'
   properties: {
@@ -26,14 +29,14 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 }
 
 // Names match shared/names.ts BLOB_CONTAINERS.
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for c in ['kyc-media', 'receipts', 'deployments']: {
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = [for c in ['kyc-media', 'receipts', 'deployments']: {
   parent: blobService
   name: c
   properties: { publicAccess: 'None' }
 }]
 
 // Third line of defence for GDPR: delete media even if the app's erasure never ran.
-resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
   parent: account
   name: 'default'
   properties: {
@@ -57,4 +60,6 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
 }
 
 output accountName string = account.name
+output accountId string = account.id
+output blobEndpoint string = account.properties.primaryEndpoints.blob
 output deploymentContainerName string = 'deployments'

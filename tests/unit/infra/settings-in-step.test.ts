@@ -20,6 +20,13 @@ const bicepAppSettings = [...(/appSettings: \{([\s\S]*?)\n {4}\}/.exec(mainBicep
 /** Settings that only the local runtime uses; Azure has managed identity and the platform instead. */
 const LOCAL_ONLY = ['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage', 'COSMOS_KEY', 'LOCAL_JWT_SECRET', 'LOCAL_TENANTS', 'LOCAL_SERVICE_BUS_QUEUES', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'FACE_API_KEY', 'MAX_JSON_BODY_BYTES'];
 
+/**
+ * Settings that Bicep sets for the Functions host or an Azure SDK, not read by our config:
+ * identity-based connections (`<connection>__credential`, `__clientId`) and the client id that
+ * `DefaultAzureCredential` uses to pick the user-assigned identity.
+ */
+const HOST_SETTINGS = ['AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'ServiceBusConnection__credential', 'ServiceBusConnection__clientId', 'AZURE_CLIENT_ID'];
+
 describe('settings, queues and containers in step', () => {
   it('should list every setting the app reads in local.settings.sample.json', () => {
     assert.deepEqual(APP_SETTING_NAMES.filter((n) => !sampleNames.includes(n)), []);
@@ -32,7 +39,7 @@ describe('settings, queues and containers in step', () => {
   });
 
   it('should only set settings in Bicep that the app knows', () => {
-    const known = [...sampleNames, 'AzureWebJobsStorage__credential'];
+    const known = [...sampleNames, ...HOST_SETTINGS];
     assert.deepEqual(bicepAppSettings.filter((n) => n && !known.includes(n)), []);
   });
 

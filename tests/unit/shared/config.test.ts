@@ -40,4 +40,24 @@ describe('parseConfig', () => {
   it('should require an endpoint when the azure face provider is chosen', () => {
     assert.throws(() => parseConfig({ ...local, FACE_PROVIDER: 'azure' }), /FACE_ENDPOINT/);
   });
+
+  it('should refuse an unresolved Key Vault reference, naming the setting', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/api-key-pepper/)';
+    assert.throws(
+      () => parseConfig({ ...local, API_KEY_PEPPER: reference }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /API_KEY_PEPPER: unresolved Key Vault reference/);
+        assert.doesNotMatch(error.message, /vault\.azure\.net/, 'the reference itself is not repeated');
+        return true;
+      },
+    );
+  });
+
+  it('should name an unresolved reference beside other bad settings', () => {
+    assert.throws(
+      () => parseConfig({ ...local, JWT_ISSUER: ' @microsoft.keyvault(VaultName=kv;SecretName=issuer)', TASKHUB_NAME: 'bad-name!' }),
+      (error: unknown) => error instanceof ConfigError && /JWT_ISSUER: unresolved/.test(error.message) && /TASKHUB_NAME/.test(error.message),
+    );
+  });
 });
