@@ -115,4 +115,11 @@ export const FUNCTIONS = {
   erasureRedrive: 'erasureRedrive',
   auditPurge: 'auditPurge',
   failStalledVerifications: 'failStalledVerifications',
+  // Onboarding: tenants and their API keys (platform admins).
+  adminCreateTenant: 'adminCreateTenant',
+  adminListTenants: 'adminListTenants',
+  adminGetTenant: 'adminGetTenant',
+  adminListApiKeys: 'adminListApiKeys',
+  adminCreateApiKey: 'adminCreateApiKey',
+  adminRevokeApiKey: 'adminRevokeApiKey',
 } as const;
