@@ -16,6 +16,10 @@ param mediaRetentionDays int = 8
 param jwtIssuer string
 param jwtAudience string = 'vouch-api'
 param jwtJwksUrl string
+@description('Claim of user tokens that holds the Vouch roles (an array, or a space-separated string); a dotted path reaches into nested claims')
+param jwtRolesClaim string = 'roles'
+@description('Claim of user tokens that names the Vouch tenant (platform for the operator\'s staff)')
+param jwtTenantClaim string = 'tenant'
 
 @description('Use Azure AI Vision Face instead of the offline engine.')
 param faceProvider string = 'azure'
@@ -76,6 +80,8 @@ module functionApp 'modules/function-app.bicep' = {
       JWT_ISSUER: jwtIssuer
       JWT_AUDIENCE: jwtAudience
       JWKS_URL: jwtJwksUrl
+      JWT_ROLES_CLAIM: jwtRolesClaim
+      JWT_TENANT_CLAIM: jwtTenantClaim
       // NCRONTAB schedules of the order sweep and expiry timers (functions/order-processing.ts).
       ORDER_SWEEP_SCHEDULE: '0 */1 * * * *'
       ORDER_EXPIRY_SCHEDULE: '30 */1 * * * *'

@@ -72,6 +72,30 @@ describe('tenant and API-key lifecycle end to end', () => {
     assert.ok(!JSON.stringify(trail).includes(key2.key.split('.')[3] ?? '-'), 'no secret in the trail');
   });
 
+  it('it should answer 413 to a JSON body over MAX_JSON_BODY_BYTES', async () => {
+    const limit = Number(app.settings.MAX_JSON_BODY_BYTES);
+    const tooBig = await post('/api/v1/admin/tenants', { id: 'big-shop', name: 'x'.repeat(100 * 1024) });
+    assert.equal(tooBig.status, 413);
+    const problem = (await tooBig.json()) as { type: string; maxBytes: number };
+    assert.deepEqual(problem.type, 'urn:vouch:problem:payload-too-large');
+    assert.equal(problem.maxBytes, limit);
+  });
+
+  it('it should answer 429 to a source past its failed-credential limit, even with a good key, and not to others', async () => {
+    // The platform appends the caller's address as the last X-Forwarded-For hop; the first is forged.
+    const from = (ip: string, apiKey: string) =>
+      app.call(`/api/v1/verifications/${randomUUID()}`, { apiKey, headers: { 'x-forwarded-for': `10.9.9.9, ${ip}:40000` } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await from('198.51.100.20', `wrong-key-${i}`)).status);
+    assert.deepEqual(statuses.slice(0, 20), Array(20).fill(401));
+    assert.equal(statuses[20], 429);
+    const blocked = await from('198.51.100.20', 'demo-a-key');
+    assert.equal(blocked.status, 429);
+    assert.ok(Number(blocked.headers.get('retry-after')) >= 1);
+    assert.equal((await from('198.51.100.21', 'wrong-key')).status, 401, 'another source is not blocked');
+    assert.equal((await from('198.51.100.21', 'demo-a-key')).status, 404);
+  });
+
   it('it should refuse a merchant tenant\'s admin and an API key', async () => {
     assert.equal((await post('/api/v1/admin/tenants', { id: 'evil', name: 'Evil' }, await app.adminToken('demo-a'))).status, 403);
     const byKey = await app.call('/api/v1/admin/tenants', { method: 'POST', apiKey: 'demo-a-key', headers: { 'content-type': 'application/json' }, body: '{"id":"evil","name":"Evil"}' });
