@@ -32,6 +32,10 @@ const envSchema = z
     JWT_AUDIENCE: z.string().min(1),
     /** Azure: where signing keys of user tokens are published. */
     JWKS_URL: optionalUrl,
+    /** Claim of user tokens holding the roles (array or space-separated string); a dotted path reaches nested claims. */
+    JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
+    /** Claim of user tokens naming the Vouch tenant. */
+    JWT_TENANT_CLAIM: z.string().min(1).default('tenant'),
     /** Local only: HS256 secret for `npm run token`. */
     LOCAL_JWT_SECRET: z.string().min(32).optional(),
     /** HMAC key for stored API-key hashes (a Key Vault reference on Azure). */

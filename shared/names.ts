@@ -121,4 +121,11 @@ export const FUNCTIONS = {
   decideReviewCase: 'decideReviewCase',
   reportOverdueReviews: 'reportOverdueReviews',
   redriveReviewAnnouncements: 'redriveReviewAnnouncements',
+  // Onboarding: tenants and their API keys (platform admins).
+  adminCreateTenant: 'adminCreateTenant',
+  adminListTenants: 'adminListTenants',
+  adminGetTenant: 'adminGetTenant',
+  adminListApiKeys: 'adminListApiKeys',
+  adminCreateApiKey: 'adminCreateApiKey',
+  adminRevokeApiKey: 'adminRevokeApiKey',
 } as const;

@@ -35,6 +35,10 @@ param jwtAudience string = 'vouch-api'
 
 @description('Where the signing keys of user JWTs are published (JWKS).')
 param jwtJwksUrl string
+@description('Claim of user tokens that holds the Vouch roles (an array, or a space-separated string); a dotted path reaches into nested claims')
+param jwtRolesClaim string = 'roles'
+@description('Claim of user tokens that names the Vouch tenant (platform for the operator\'s staff)')
+param jwtTenantClaim string = 'tenant'
 
 @description('Face provider on Azure. `local`: the offline engine shipped in the package (default). `azure`: Azure AI Vision Face, deployed only then; identity verification needs Limited Access approval.')
 @allowed(['local', 'azure'])
@@ -160,6 +164,8 @@ module functionApp 'modules/function-app.bicep' = {
       JWT_ISSUER: jwtIssuer
       JWT_AUDIENCE: jwtAudience
       JWKS_URL: jwtJwksUrl
+      JWT_ROLES_CLAIM: jwtRolesClaim
+      JWT_TENANT_CLAIM: jwtTenantClaim
       // NCRONTAB schedules of the order sweep and expiry timers (functions/order-processing.ts).
       ORDER_SWEEP_SCHEDULE: '0 */1 * * * *'
       ORDER_EXPIRY_SCHEDULE: '30 */1 * * * *'

@@ -14,13 +14,16 @@ export const AUDIT_ACTIONS = [
   'retention.erase',
   'review.read',
   'review.decide',
+  'tenant.create',
+  'apikey.create',
+  'apikey.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export const AUDIT_TARGET_TYPES = ['verification', 'subject', 'settings', 'audit', 'order', 'erasure'] as const;
+export const AUDIT_TARGET_TYPES = ['verification', 'subject', 'settings', 'audit', 'order', 'erasure', 'tenant', 'apikey'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export interface AuditEvent {

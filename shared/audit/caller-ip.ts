@@ -1,7 +1,10 @@
 /**
- * The caller's IP as the platform reports it: the first hop of `x-forwarded-for` (the client
- * as the front end saw it), else `client-ip`. Azure's front ends append the client's port
- * (`203.0.113.7:52114`, `[2001:db8::1]:443`); it is dropped, so one client hashes to one value.
+ * The caller's IP as the platform reports it: the LAST hop of `x-forwarded-for`, the address
+ * the platform's own front end (App Service / Flex Consumption, Azure Front Door) appended when
+ * the connection reached it, else `client-ip`. Every earlier entry was sent by the caller and
+ * can be forged, so it is never used (a forged first hop would let one client pose as many and
+ * dodge the per-source limit on failed credentials). Azure's front ends append the client's
+ * port (`203.0.113.7:52114`, `[2001:db8::1]:443`); it is dropped, so one client hashes to one value.
  */
 import { isIP } from 'node:net';
 
@@ -11,7 +14,7 @@ export interface HeaderSource {
 }
 
 export function callerIp(headers: HeaderSource): string | undefined {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0];
+  const forwarded = headers.get('x-forwarded-for')?.split(',').at(-1);
   return normaliseIp(forwarded) ?? normaliseIp(headers.get('client-ip') ?? undefined);
 }
 

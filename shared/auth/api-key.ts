@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { conflict } from '../errors';
 import { MAX_API_KEYS, type StoredApiKey, type Tenant, tenantIdSchema } from './tenant';
 
 /**
@@ -55,19 +56,26 @@ export function registerApiKey(tenant: Tenant, apiKey: string, pepper: string, n
   return { tenant: { ...tenant, apiKeys: [...kept, stored] }, hash };
 }
 
+/** 409 when a tenant already holds its two keys: one must be revoked before another is minted. */
+export const apiKeyLimitReached = (tenantId: string) =>
+  conflict('api-key-limit-reached', `Tenant ${tenantId} already has ${MAX_API_KEYS} active API keys; revoke one before creating another`, { maxKeys: MAX_API_KEYS });
+
 /**
- * Mints a new key for `tenant` and returns the updated tenant (keeping the newest
- * previous key, so at most two are active) and the raw key, which is shown once
- * and never stored.
+ * Mints a new key for `tenant` and returns the updated tenant and the raw key, which is shown
+ * once and never stored. A rotation is: mint the new key, move the integration, revoke the old
+ * one. Minting never silently drops a key that may still be in use, so a third key is refused.
  */
-export function issueApiKey(tenant: Tenant, pepper: string, now: Date): { tenant: Tenant; apiKey: string } {
+export function issueApiKey(tenant: Tenant, pepper: string, now: Date, options: { storeId?: string } = {}): { tenant: Tenant; apiKey: string; keyId: string } {
+  if (tenant.apiKeys.length >= MAX_API_KEYS) throw apiKeyLimitReached(tenant.tenantId);
   const keyId = randomBytes(6).toString('hex');
   const apiKey = `vk.${tenant.tenantId}.${keyId}.${randomBytes(32).toString('base64url')}`;
-  const stored: StoredApiKey = { keyId, hash: hashApiKey(apiKey, pepper), createdAt: now.toISOString() };
-  const kept = [...tenant.apiKeys]
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .slice(0, MAX_API_KEYS - 1);
-  return { tenant: { ...tenant, apiKeys: [...kept, stored] }, apiKey };
+  const stored: StoredApiKey = {
+    keyId,
+    hash: hashApiKey(apiKey, pepper),
+    createdAt: now.toISOString(),
+    ...(options.storeId === undefined ? {} : { storeId: options.storeId }),
+  };
+  return { tenant: { ...tenant, apiKeys: [...tenant.apiKeys, stored] }, apiKey, keyId };
 }
 
 /** Drops a key (the end of a rotation). */

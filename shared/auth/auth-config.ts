@@ -14,6 +14,13 @@ export const authConfigSchema = z
     jwtAudience: z.string().min(1),
     /** Key set of the identity provider (azure mode). Setting `JWKS_URL`. */
     jwksUrl: z.url({ protocol: /^https$/ }).optional(),
+    /**
+     * Claim holding the user's roles: an array or a space-separated string. A name that is not a
+     * top-level claim is read as a dotted path (`realm_access.roles`). Setting `JWT_ROLES_CLAIM`.
+     */
+    rolesClaim: z.string().min(1).default('roles'),
+    /** Claim naming the Vouch tenant (exact name first, then a dotted path). Setting `JWT_TENANT_CLAIM`. */
+    tenantClaim: z.string().min(1).default('tenant'),
     /** HS256 secret, at least 32 characters (local mode). Setting `LOCAL_JWT_SECRET`. */
     localJwtSecret: z.string().min(32).optional(),
     /**
@@ -31,7 +38,7 @@ export const authConfigSchema = z
     }
   });
 
-export type AuthConfig = z.infer<typeof authConfigSchema>;
+export type AuthConfig = z.output<typeof authConfigSchema>;
 
 /** App-setting name for each field, for config loaders and error messages. */
 export const AUTH_SETTINGS = {
@@ -39,6 +46,8 @@ export const AUTH_SETTINGS = {
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
   jwksUrl: 'JWKS_URL',
+  rolesClaim: 'JWT_ROLES_CLAIM',
+  tenantClaim: 'JWT_TENANT_CLAIM',
   localJwtSecret: 'LOCAL_JWT_SECRET',
   apiKeyPepper: 'API_KEY_PEPPER',
 } as const satisfies Record<keyof AuthConfig, string>;

@@ -39,5 +39,5 @@ async function authenticateApiKey(apiKey: string, deps: AuthenticatorDeps): Prom
   const key = tenant && matchApiKey(tenant, apiKey, deps.apiKeyPepper);
   if (!tenant || !key) throw unauthorized('Invalid API key');
   if (tenant.status !== 'active') throw new DomainError('tenant-suspended', 'This tenant is suspended', 403);
-  return { kind: 'apiKey', tenantId: tenant.tenantId, keyId: key.keyId };
+  return { kind: 'apiKey', tenantId: tenant.tenantId, keyId: key.keyId, ...(key.storeId === undefined ? {} : { storeId: key.storeId }) };
 }

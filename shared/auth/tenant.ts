@@ -10,6 +10,8 @@ export const storedApiKeySchema = z.object({
   /** Hex HMAC-SHA256 (keyed by `API_KEY_PEPPER`) of the whole key. */
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   createdAt: z.iso.datetime(),
+  /** The merchant store the key acts for; absent means the tenant's default store. */
+  storeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 });
 export type StoredApiKey = z.infer<typeof storedApiKeySchema>;
 
@@ -22,6 +24,8 @@ export const tenantSchema = z.object({
   tenantId: tenantIdSchema,
   name: z.string().min(1),
   status: z.enum(['active', 'suspended']),
+  /** When the tenant was onboarded (absent on tenants seeded before onboarding existed). */
+  createdAt: z.iso.datetime().optional(),
   apiKeys: z.array(storedApiKeySchema).max(MAX_API_KEYS),
   /** Signing secret of the tenant's webhooks, and their default URL (events may name their own `callbackUrl`). */
   webhook: z.object({ url: z.url().optional(), secret: z.string().min(32) }).optional(),

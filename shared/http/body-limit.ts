@@ -5,6 +5,18 @@ import { HttpDomainError } from './problem';
 /** Default request body limit: 1 MiB (JSON APIs; media uploads set their own). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** JSON body limit when `MAX_JSON_BODY_BYTES` is not set (the same default as shared/config). */
+export const DEFAULT_MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/**
+ * `MAX_JSON_BODY_BYTES`: the largest JSON body any route parses. Read per call from the environment
+ * (shared/config validated it at start), so shared/http stays free of the app's config module.
+ */
+export function maxJsonBodyBytes(): number {
+  const value = Number(process.env.MAX_JSON_BODY_BYTES);
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_JSON_BODY_BYTES;
+}
+
 export const payloadTooLarge = (maxBytes: number) =>
   new HttpDomainError('payload-too-large', `Request body exceeds ${maxBytes} bytes`, 413, {}, { maxBytes });
 

@@ -4,7 +4,7 @@ import type { Authenticator } from '../auth/authenticate';
 import { type Principal, type PrincipalKind, type Role, requireRoles } from '../auth/principal';
 import { forbidden } from '../errors';
 import type { Logger } from '../platform/logger';
-import { checkContentLength, DEFAULT_MAX_BODY_BYTES, readBodyLimited } from './body-limit';
+import { checkContentLength, maxJsonBodyBytes, payloadTooLarge, readBodyLimited } from './body-limit';
 import { contextLogger } from './context-logger';
 import { CORRELATION_HEADER, correlationIdFrom, setCorrelationId } from './correlation';
 import { isServerFault, problemResponse } from './problem';
@@ -31,7 +31,10 @@ export interface ApiCall<P extends Principal | null> {
 export type ApiHandler<P extends Principal | null> = (call: ApiCall<P>) => Promise<HttpResponseInit>;
 
 interface CommonOptions {
-  /** Largest accepted request body in bytes; default 1 MiB. Checked on Content-Length and while reading. */
+  /**
+   * Largest accepted request body in bytes; default `MAX_JSON_BODY_BYTES` (64 KiB). Checked on
+   * Content-Length and while reading. A JSON body is held to `MAX_JSON_BODY_BYTES` even where this is larger.
+   */
   maxBodyBytes?: number;
 }
 
@@ -62,8 +65,9 @@ export function httpHandler(options: AuthenticatedOptions, fn: ApiHandler<Princi
 export function httpHandler(options: HttpHandlerOptions, fn: ApiHandler<null> | ApiHandler<Principal>): HttpHandler {
   // The overloads pair `auth: 'anonymous'` with a null principal and an authenticator with a real one.
   const handle = fn as ApiHandler<Principal | null>;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request, context) => {
+    const jsonLimit = maxJsonBodyBytes();
+    const maxBodyBytes = options.maxBodyBytes ?? jsonLimit;
     const correlationId = correlationIdFrom(request, context);
     setCorrelationId(context, correlationId);
     const log = contextLogger(context, correlationId);
@@ -81,7 +85,10 @@ export function httpHandler(options: HttpHandlerOptions, fn: ApiHandler<null> | 
         log,
         body: async (schema) => {
           requireJsonContentType(request);
-          return parseJsonBytes(await bytes(), schema);
+          checkContentLength(request, jsonLimit);
+          const raw = await bytes();
+          if (raw.byteLength > jsonLimit) throw payloadTooLarge(jsonLimit);
+          return parseJsonBytes(raw, schema);
         },
         bytes,
         query: (schema) => parseQuery(request, schema),

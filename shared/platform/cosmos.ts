@@ -11,7 +11,10 @@ import type { CosmosContainerName } from '../names';
 
 let database: Promise<Database> | undefined;
 
-export function openDatabase(cfg: AppConfig): Database {
+/** The settings a Cosmos connection needs (the admin CLI passes these without a whole app config). */
+export type CosmosSettings = Pick<AppConfig, 'VOUCH_MODE' | 'COSMOS_ENDPOINT' | 'COSMOS_KEY' | 'COSMOS_DATABASE'>;
+
+export function openDatabase(cfg: CosmosSettings): Database {
   const { CosmosClient } = require('@azure/cosmos') as typeof import('@azure/cosmos');
   if (cfg.VOUCH_MODE === 'local') {
     const https = require('node:https') as typeof import('node:https');

@@ -6,5 +6,7 @@ export const rateLimitSettingsSchema = z.strictObject({
   limit: z.number().int().positive().default(600),
   /** Window length, seconds. */
   windowS: z.number().int().positive().default(60),
+  /** Failed credential attempts (bad API key or token) one source IP may make per window before 429. */
+  failedCredentialsPerSource: z.number().int().positive().default(20),
 });
 export type RateLimitSettings = z.infer<typeof rateLimitSettingsSchema>;

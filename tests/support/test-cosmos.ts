@@ -9,6 +9,8 @@ import { CosmosClient } from '@azure/cosmos';
 
 export interface TestCosmos {
   client: CosmosClient;
+  /** The server's endpoint (for code that opens its own client, e.g. a CLI). */
+  endpoint: string;
   /** Disposes the client and stops the server if this call started one. */
   close(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export async function openTestCosmos(): Promise<TestCosmos> {
   const { client, agent } = testCosmosClient(endpoint, process.env.COSMOS_KEY ?? 'local-cosmos-key');
   return {
     client,
+    endpoint,
     async close() {
       client.dispose();
       agent.destroy();

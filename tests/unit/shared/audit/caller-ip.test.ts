@@ -5,8 +5,9 @@ import { callerIp, normaliseIp } from '../../../../shared/audit/caller-ip';
 const headers = (values: Record<string, string>) => new Headers(values);
 
 describe('callerIp', () => {
-  it('should take the first hop of x-forwarded-for', () => {
-    assert.equal(callerIp(headers({ 'x-forwarded-for': '203.0.113.7, 10.0.0.1, 10.0.0.2' })), '203.0.113.7');
+  it('should take the hop the platform appended (the last of x-forwarded-for), not a forged first one', () => {
+    assert.equal(callerIp(headers({ 'x-forwarded-for': '1.2.3.4, 203.0.113.7:50000' })), '203.0.113.7');
+    assert.equal(callerIp(headers({ 'x-forwarded-for': '203.0.113.7' })), '203.0.113.7');
   });
 
   it('should fall back to client-ip when x-forwarded-for is absent or not an IP', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { issueApiKey, matchApiKey, parseApiKey, revokeApiKey } from '../../../../shared/auth/api-key';
 import type { Tenant } from '../../../../shared/auth/tenant';
+import type { DomainError } from '../../../../shared/errors';
 
 const PEPPER = 'pepper-for-tests-0123456789';
 const blank = (tenantId: string): Tenant => ({ id: tenantId, tenantId, name: tenantId, status: 'active', apiKeys: [] });
@@ -15,17 +16,18 @@ describe('api keys', () => {
     assert.deepEqual(parseApiKey(apiKey), { tenantId: 'acme', keyId: tenant.apiKeys[0]?.keyId });
   });
 
-  it('should keep two keys active across a rotation, then drop the oldest', () => {
+  it('should keep two keys active across a rotation and refuse a third until one is revoked', () => {
     const first = issueApiKey(blank('acme'), PEPPER, new Date('2026-01-01T00:00:00Z'));
-    const second = issueApiKey(first.tenant, PEPPER, new Date('2026-02-01T00:00:00Z'));
+    const second = issueApiKey(first.tenant, PEPPER, new Date('2026-02-01T00:00:00Z'), { storeId: 'shop-1' });
     assert.ok(matchApiKey(second.tenant, first.apiKey, PEPPER));
-    assert.ok(matchApiKey(second.tenant, second.apiKey, PEPPER));
-    const third = issueApiKey(second.tenant, PEPPER, new Date('2026-03-01T00:00:00Z'));
+    assert.equal(matchApiKey(second.tenant, second.apiKey, PEPPER)?.storeId, 'shop-1');
+    assert.throws(() => issueApiKey(second.tenant, PEPPER, new Date('2026-03-01T00:00:00Z')), (e: DomainError) => e.code === 'api-key-limit-reached' && e.status === 409);
+    const revoked = revokeApiKey(second.tenant, first.keyId);
+    assert.equal(matchApiKey(revoked, first.apiKey, PEPPER), undefined);
+    const third = issueApiKey(revoked, PEPPER, new Date('2026-03-01T00:00:00Z'));
     assert.equal(third.tenant.apiKeys.length, 2);
-    assert.equal(matchApiKey(third.tenant, first.apiKey, PEPPER), undefined);
     assert.ok(matchApiKey(third.tenant, second.apiKey, PEPPER));
-    const revoked = revokeApiKey(third.tenant, parseApiKey(second.apiKey)?.keyId ?? '');
-    assert.equal(matchApiKey(revoked, second.apiKey, PEPPER), undefined);
+    assert.ok(matchApiKey(third.tenant, third.apiKey, PEPPER));
   });
 
   it('should reject a tampered key, a wrong pepper and another tenant\'s key', () => {

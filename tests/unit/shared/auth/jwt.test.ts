@@ -44,6 +44,26 @@ describe('createJwtVerifier (local mode)', () => {
       .setSubject('u1').setIssuer('vouch-local').setAudience('vouch-api').setExpirationTime('1h').sign(key);
     assert.deepEqual((await verify(extra)).roles, ['trader']);
   });
+
+  it('should refuse a token without exp (it would never expire)', async () => {
+    const key = new TextEncoder().encode(local.localJwtSecret);
+    const forever = await new SignJWT({ tenant: 'acme', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1')
+      .setIssuer('vouch-local').setAudience('vouch-api').setIssuedAt().sign(key);
+    await rejects401(verify(forever), /Invalid token/);
+  });
+
+  it('should map the tenant and roles from the claims the settings name', async () => {
+    const key = new TextEncoder().encode(local.localJwtSecret);
+    const mapped = createJwtVerifier({ ...local, tenantClaim: 'https://vouch.example/tenant', rolesClaim: 'realm_access.roles' });
+    const token = await new SignJWT({ 'https://vouch.example/tenant': 'platform', realm_access: { roles: ['admin', 'offline_access'] } })
+      .setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('vouch-local').setAudience('vouch-api').setExpirationTime('1h').sign(key);
+    assert.deepEqual(await mapped(token), { kind: 'user', tenantId: 'platform', subject: 'u1', roles: ['admin'] });
+    const spaced = createJwtVerifier({ ...local, rolesClaim: 'vouch_roles' });
+    const token2 = await new SignJWT({ tenant: 'acme', vouch_roles: 'support operator' })
+      .setProtectedHeader({ alg: 'HS256' }).setSubject('u2').setIssuer('vouch-local').setAudience('vouch-api').setExpirationTime('1h').sign(key);
+    assert.deepEqual((await spaced(await sign())).roles, [], 'the default roles claim is not read when another is named');
+    assert.deepEqual((await spaced(token2)).roles, ['support', 'operator']);
+  });
 });
 
 describe('createJwtVerifier (azure mode, JWKS)', () => {

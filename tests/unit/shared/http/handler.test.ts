@@ -153,6 +153,37 @@ describe('httpHandler', () => {
     assert.equal(res.status, 413);
   });
 
+  it('should refuse a 100 KB JSON body with 413 under the default MAX_JSON_BODY_BYTES (64 KiB)', async () => {
+    const saved = process.env.MAX_JSON_BODY_BYTES;
+    delete process.env.MAX_JSON_BODY_BYTES;
+    try {
+      const handler = httpHandler({ auth: 'anonymous' }, async (call) => ok(await call.body(z.unknown())));
+      const body = JSON.stringify({ blob: 'x'.repeat(100 * 1024) });
+      const res = await responseParts(await handler(request({ method: 'POST', headers: { 'content-type': 'application/json' }, body }), contextWithLog().context));
+      assert.equal(res.status, 413);
+      assert.equal(res.json?.type, problemType('payload-too-large'));
+      assert.equal(res.json?.maxBytes, 64 * 1024);
+    } finally {
+      if (saved !== undefined) process.env.MAX_JSON_BODY_BYTES = saved;
+    }
+  });
+
+  it('should hold a JSON body to MAX_JSON_BODY_BYTES even on a route that accepts larger bodies', async () => {
+    const saved = process.env.MAX_JSON_BODY_BYTES;
+    process.env.MAX_JSON_BODY_BYTES = '2048';
+    try {
+      const handler = httpHandler({ auth: 'anonymous', maxBodyBytes: 10 * 1024 * 1024 }, async (call) => ok(await call.body(z.unknown())));
+      const big = JSON.stringify({ blob: 'x'.repeat(4096) });
+      const res = await responseParts(await handler(request({ method: 'POST', headers: { 'content-type': 'application/json' }, body: big }), contextWithLog().context));
+      assert.equal(res.status, 413);
+      const small = await responseParts(await handler(request({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' }), contextWithLog().context));
+      assert.equal(small.status, 200);
+    } finally {
+      if (saved === undefined) delete process.env.MAX_JSON_BODY_BYTES;
+      else process.env.MAX_JSON_BODY_BYTES = saved;
+    }
+  });
+
   it('should give the handler the API-key principal, and 401 without credentials', async () => {
     const handler = httpHandler({ auth: (r) => authenticate(r) }, async (call) => ok(call.principal));
     const res = await responseParts(await handler(request({ headers: { 'x-api-key': apiKey } }), contextWithLog().context));
