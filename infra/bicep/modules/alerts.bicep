@@ -81,6 +81,14 @@ var logAlerts = [
     threshold: 0
   }
   {
+    key: 'review-overdue'
+    severity: 2
+    description: 'Review cases waiting past kyc.reviewSlaMinutes.'
+    query: 'customMetrics | where name == "${metric.reviewOverdue}" | summarize overdue = max(valueMax)'
+    column: 'overdue'
+    threshold: 0
+  }
+  {
     key: 'decision-latency-p95'
     severity: 3
     description: 'p95 upload-to-decision latency is over ${decisionLatencyP95AlertMs} ms.'

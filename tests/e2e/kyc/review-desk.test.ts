@@ -208,6 +208,21 @@ describe('review desk end to end', () => {
     assert.equal(evidence.review?.outcome, settled.status);
   });
 
+  it('erases a settled case with everything on it: evidence, decision and note', async () => {
+    const erase = await app.call(`/api/v1/verifications/${caseId}`, { method: 'DELETE', apiKey: 'demo-a-key' });
+    assert.equal(erase.status, 202, await erase.clone().text());
+    const gone = await eventually(
+      async () => {
+        const response = await app.call(`/api/v1/verifications/${caseId}`, { apiKey: 'demo-a-key' });
+        return response.status === 410 ? ((await response.json()) as Record<string, unknown>) : undefined;
+      },
+      'the erasure',
+      { timeoutMs: 60_000, pollMs: 250, retryErrors: true },
+    );
+    assert.deepEqual(Object.keys(gone).sort(), ['erasedAt', 'id', 'status']);
+    assert.equal((await app.call(`/api/v1/review/verifications/${caseId}`, { token: await token('demo-a', ['reviewer']) })).status, 404);
+  });
+
   it('runs the review timers (overdue metric, announcement re-drive)', async () => {
     for (const name of ['reportOverdueReviews', 'redriveReviewAnnouncements']) {
       const run = await fetch(`${app.origin}/admin/functions/${name}?wait=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
