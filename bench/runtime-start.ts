@@ -24,11 +24,11 @@ async function waitHealthy(url: string, deadline: number): Promise<void> {
 
 async function startOnce(base: number): Promise<number> {
   const started = performance.now();
-  // Without these the CLI starts (and empties) its own storage, as a fresh `npm start` does.
+  // Without these the CLI starts its own storage; --clean empties it, as a fresh `npm start -- --clean` does.
   const { AzureWebJobsStorage: _storage, COSMOS_ENDPOINT: _cosmos, ...env } = process.env;
   const child = spawn(
     process.execPath,
-    [path.join(root, 'dist', 'runtime', 'cli.js'), 'start', '--quiet', '--port', String(base), '--storage-port', String(base + 1), '--cosmos-port', String(base + 4)],
+    [path.join(root, 'dist', 'runtime', 'cli.js'), 'start', '--quiet', '--clean', '--port', String(base), '--storage-port', String(base + 1), '--cosmos-port', String(base + 4)],
     { cwd: root, env, stdio: 'ignore' },
   );
   try {

@@ -1,16 +1,17 @@
 /**
- * `node dist/runtime/cli.js start [--host-only | --storage-only] [--port 7071] [--storage-port 10000]
+ * `node dist/runtime/cli.js start [--host-only | --storage-only] [--clean] [--port 7071] [--storage-port 10000]
  *   [--cosmos-port 8081] [--app-dir .] [--quiet]`
  *
  * `start` uses storage the environment names (AzureWebJobsStorage, COSMOS_ENDPOINT)
- * or finds already running on the given ports, starts whatever is missing (data
- * under `.local/`), then the host. Cosmos keeps data in memory, so whenever this
- * command starts Cosmos it also empties Azurite: every fresh start is consistent.
+ * or finds already running on the given ports, starts whatever is missing, then the
+ * host. Both stores keep their data under `<app-dir>/.local/` across restarts
+ * (Azurite in `azurite/`, Cosmos in `cosmos/state.json`); `--clean` deletes both first.
  * `--host-only` never starts storage, so the host can be killed and restarted
  * against storage a `start` (or `start --storage-only`) in another terminal keeps
  * running; `--storage-only` starts (or finds) storage and waits.
  * Ctrl-C / SIGTERM stops everything this process started.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleHostLog } from './host-log';
@@ -27,6 +28,7 @@ interface CliOptions {
   cosmosPort: number;
   appDir: string;
   quiet: boolean;
+  clean: boolean;
 }
 
 type Stop = () => Promise<void>;
@@ -43,6 +45,7 @@ function parseOptions(argv: string[]): { command: string | undefined; options: C
       'cosmos-port': { type: 'string', default: '8081' },
       'app-dir': { type: 'string', default: process.cwd() },
       quiet: { type: 'boolean', default: false },
+      clean: { type: 'boolean', default: false },
     },
   });
   return {
@@ -55,6 +58,7 @@ function parseOptions(argv: string[]): { command: string | undefined; options: C
       cosmosPort: Number(values['cosmos-port']),
       appDir: path.resolve(values['app-dir']),
       quiet: values.quiet,
+      clean: values.clean,
     },
   };
 }
@@ -67,19 +71,23 @@ async function ensureStorage(options: CliOptions, say: (line: string) => void): 
   if (options.hostOnly && (!cosmosRunning || !azuriteRunning)) {
     throw new Error('--host-only: storage is not running; start it with `node dist/runtime/cli.js start` in another terminal');
   }
+  if (options.clean && (azuriteRunning || cosmosRunning)) {
+    throw new Error('--clean: storage is already running; stop it first (it would keep its data)');
+  }
+  const local = path.join(options.appDir, '.local');
+  const stateFile = path.join(local, 'cosmos', 'state.json');
+  if (options.clean) rmSync(stateFile, { force: true });
   if (!azuriteRunning) {
-    const location = path.join(options.appDir, '.local', 'azurite');
-    const azurite = await startAzurite({ blobPort: options.storagePort, location, clean: !cosmosRunning });
+    const location = path.join(local, 'azurite');
+    const azurite = await startAzurite({ blobPort: options.storagePort, location, clean: options.clean });
     stops.push(azurite.stop);
-    say(`Azurite started on 127.0.0.1:${options.storagePort}-${options.storagePort + 2} (data in ${location}${cosmosRunning ? '' : ', emptied'})`);
-  } else if (!cosmosRunning) {
-    say('Warning: Azurite is running but Cosmos is not; the new, empty Cosmos will not match data already in Azurite');
+    say(`Azurite started on 127.0.0.1:${options.storagePort}-${options.storagePort + 2} (data in ${location}${options.clean ? ', emptied' : ''})`);
   }
   process.env.AzureWebJobsStorage ??= azuriteConnectionString(options.storagePort);
   if (!cosmosRunning) {
-    const cosmos = await startCosmos({ port: options.cosmosPort });
+    const cosmos = await startCosmos({ port: options.cosmosPort, stateFile });
     stops.push(cosmos.stop);
-    say(`Cosmos (in memory) started on ${cosmos.endpoint}`);
+    say(`Cosmos started on ${cosmos.endpoint} (data in ${stateFile}${options.clean ? ', emptied' : ''})`);
   }
   process.env.COSMOS_ENDPOINT ??= `https://127.0.0.1:${options.cosmosPort}/`;
   process.env.COSMOS_KEY ??= 'local-cosmos-key';
@@ -129,7 +137,7 @@ function stopOnSignal(stops: Stop[], say: (line: string) => void): void {
 async function main(): Promise<void> {
   const { command, options } = parseOptions(process.argv.slice(2));
   if (command !== 'start' || (options.hostOnly && options.storageOnly)) {
-    console.error('Usage: node dist/runtime/cli.js start [--host-only | --storage-only] [--port N] [--storage-port N] [--cosmos-port N] [--app-dir DIR] [--quiet]');
+    console.error('Usage: node dist/runtime/cli.js start [--host-only | --storage-only] [--clean] [--port N] [--storage-port N] [--cosmos-port N] [--app-dir DIR] [--quiet]');
     process.exit(2);
   }
   await start(options);

@@ -105,6 +105,7 @@ export class DurableStore {
     } catch (error) {
       await this.payloads.release(entity);
       if (statusCode(error) === 412 || statusCode(error) === 404) {
+        this.forgetHistory(record.instanceId);
         throw new ConcurrencyError(`instance ${record.instanceId} changed concurrently`);
       }
       throw error;
@@ -139,26 +140,52 @@ export class DurableStore {
     return `${executionId}-${String(episode).padStart(8, '0')}`;
   }
 
+  /**
+   * Episodes this store wrote or read, per instance (the engine that runs an instance usually
+   * wrote its history itself), so an episode does not query the history table again. Rows are
+   * written once per committed episode; a lost commit race drops the instance's entry.
+   */
+  private readonly historyCache = new Map<string, { executionId: string; episodes: HistoryEvent[][] }>();
+
+  private cacheEpisode(instanceId: string, executionId: string, episode: number, events: HistoryEvent[]): void {
+    let entry = this.historyCache.get(instanceId);
+    if (!entry || entry.executionId !== executionId) entry = { executionId, episodes: [] };
+    entry.episodes[episode] = events;
+    this.historyCache.delete(instanceId); // re-insert: most recently used last
+    this.historyCache.set(instanceId, entry);
+    if (this.historyCache.size > 1000) this.historyCache.delete(this.historyCache.keys().next().value as string);
+  }
+
+  /** Forgets cached history after a lost commit race: another engine may have rewritten the episode. */
+  forgetHistory(instanceId: string): void {
+    this.historyCache.delete(instanceId);
+  }
+
   /** Idempotent: a re-run of an uncommitted episode overwrites its row. */
   async writeEpisode(instanceId: string, executionId: string, episode: number, events: HistoryEvent[]): Promise<void> {
     await this.history.upsertEntity(
       { partitionKey: instanceId, rowKey: DurableStore.historyKey(executionId, episode), ...(await this.payloads.encode(events, instanceId)) },
       'Replace',
     );
+    this.cacheEpisode(instanceId, executionId, episode, events);
   }
 
   /** Events of the first `episodes` committed episodes, in order. */
   async readHistory(instanceId: string, executionId: string, episodes: number): Promise<HistoryEvent[]> {
+    const cached = this.historyCache.get(instanceId);
+    if (cached?.executionId === executionId) {
+      const wanted = Array.from({ length: episodes }, (_, i) => cached.episodes[i]);
+      if (wanted.every((events) => events !== undefined)) return wanted.flatMap((events) => events ?? []);
+    }
     const rows: { key: string; events: HistoryEvent[] }[] = [];
     const filter = odata`PartitionKey eq ${instanceId} and RowKey ge ${`${executionId}-`} and RowKey lt ${`${executionId}.`}`;
     for await (const entity of this.history.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       rows.push({ key: entity.rowKey ?? '', events: await this.payloads.decode<HistoryEvent[]>(entity) });
     }
     const committed = new Set(Array.from({ length: episodes }, (_, i) => DurableStore.historyKey(executionId, i)));
-    return rows
-      .filter((row) => committed.has(row.key))
-      .sort((a, b) => a.key.localeCompare(b.key))
-      .flatMap((row) => row.events);
+    const ordered = rows.filter((row) => committed.has(row.key)).sort((a, b) => a.key.localeCompare(b.key));
+    if (ordered.length === episodes) ordered.forEach((row, i) => this.cacheEpisode(instanceId, executionId, i, row.events));
+    return ordered.flatMap((row) => row.events);
   }
 
   // ── work items ───────────────────────────────────────────────────────────

@@ -78,6 +78,15 @@ class QueueListener {
     this.unsubscribe = onQueueMessage(queueKey('queue', queue.url), () => this.wakeUp?.());
   }
 
+  /** Creates the queue, so a bad name or connection stops the host at start, naming the function. */
+  async prepare(): Promise<void> {
+    try {
+      await this.queue.createIfNotExists();
+    } catch (error) {
+      throw new Error(`queue trigger ${this.fn.name}: queue "${this.queue.name}" is unusable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  }
+
   start(): void {
     this.loop = this.run();
   }
@@ -91,7 +100,6 @@ class QueueListener {
   }
 
   private async run(): Promise<void> {
-    await this.queue.createIfNotExists();
     let idleMs = MIN_POLL_MS;
     while (!this.stopped) {
       const capacity = this.settings.batchSize - this.inFlight.size;
@@ -176,6 +184,7 @@ export function queueExtension(): RuntimeExtension {
         host.log.info(`queue trigger: ${fn.name} listening on "${name}"`);
         return new QueueListener(host, fn, service.getQueueClient(name), service.getQueueClient(`${name}-poison`), settings);
       });
+      await Promise.all(listeners.map((listener) => listener.prepare()));
       for (const listener of listeners) listener.start();
     },
     async stop() {
