@@ -19,6 +19,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   orders: async () => (await import('./orders')).run,
   kyc: async () => (await import('./kyc')).run,
   privacy: async () => (await import('./privacy')).run,
+  package: async () => (await import('./package')).run,
 };
 
 const OUT = resolve(__dirname, '..', '..', 'bench', 'results.json');
