@@ -24,6 +24,21 @@ export interface ZipEntry {
   mode: number;
 }
 
+interface CommonFields { method: number; crc: number; compressedBytes: number; bytes: number; nameBytes: number }
+
+/** Version needed, flags, method, time, date, CRC, sizes and name length (26 bytes). */
+function writeCommonFields(header: Buffer, at: number, f: CommonFields): void {
+  header.writeUInt16LE(VERSION_NEEDED, at);
+  header.writeUInt16LE(UTF8_NAMES, at + 2);
+  header.writeUInt16LE(f.method, at + 4);
+  header.writeUInt16LE(0, at + 6); // time 00:00
+  header.writeUInt16LE(FIXED_DOS_DATE, at + 8);
+  header.writeUInt32LE(f.crc, at + 10);
+  header.writeUInt32LE(f.compressedBytes, at + 14);
+  header.writeUInt32LE(f.bytes, at + 18);
+  header.writeUInt16LE(f.nameBytes, at + 22);
+}
+
 export class ZipWriter {
   private readonly fd: number;
   private offset = 0;
@@ -42,31 +57,16 @@ export class ZipWriter {
     const crc = crc32(entry.data);
     if (this.offset + 30 + name.length + body.length > ZIP32_LIMIT) throw new Error('zip: over 4 GiB needs zip64');
 
+    // The local and the central header share one run of fields, at offset 4 and 6.
+    const fields = { method: stored ? 0 : 8, crc, compressedBytes: body.length, bytes: entry.data.length, nameBytes: name.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER, 0);
-    local.writeUInt16LE(VERSION_NEEDED, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(FIXED_DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeCommonFields(local, 4, fields); // extra length 28: 0
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(CENTRAL_HEADER, 0);
     central.writeUInt16LE(MADE_BY_UNIX, 4);
-    central.writeUInt16LE(VERSION_NEEDED, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(stored ? 0 : 8, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(FIXED_DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeCommonFields(central, 6, fields);
     // extra length 30, comment length 32, disk 34, internal attributes 36: all 0
     central.writeUInt32LE((((0o100000 | (entry.mode & 0o7777)) << 16) >>> 0), 38); // regular file + permissions
     central.writeUInt32LE(this.offset, 42);
