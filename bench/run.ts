@@ -20,6 +20,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   kyc: async () => (await import('./kyc')).run,
   privacy: async () => (await import('./privacy')).run,
   runtime: async () => (await import('./runtime')).run,
+  package: async () => (await import('./package')).run,
 };
 
 const OUT = resolve(__dirname, '..', '..', 'bench', 'results.json');

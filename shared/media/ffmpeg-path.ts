@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import { DomainError } from '../errors';
 
 /** Where the ffmpeg binary came from, in the order they are tried. */
-export type FfmpegSource = 'FFMPEG_PATH' | 'ffmpeg-static' | '@ffmpeg-installer/ffmpeg' | 'PATH';
+export type FfmpegSource = 'FFMPEG_PATH' | '@ffmpeg-installer/ffmpeg' | 'PATH';
 
 export interface ResolvedFfmpeg {
   /** Absolute path (or, for PATH, the path found on PATH) of an executable ffmpeg. */
@@ -14,9 +14,9 @@ export interface ResolvedFfmpeg {
 let cached: ResolvedFfmpeg | undefined;
 
 /**
- * Finds ffmpeg once per process: `FFMPEG_PATH`, then the optional `ffmpeg-static`
- * package (present on builds that ran its download), then `@ffmpeg-installer/ffmpeg`
- * (binary shipped inside the npm package), then `ffmpeg` on PATH. A deployment
+ * Finds ffmpeg once per process: `FFMPEG_PATH`, then `@ffmpeg-installer/ffmpeg` (the
+ * binary ships inside its per-platform npm package, so the deployment package carries the
+ * very ffmpeg the tests ran; nothing is downloaded at install), then `ffmpeg` on PATH. A deployment
  * without any of them is an operator error, not the client's: it throws an
  * internal (non-exposed) `ffmpeg-unavailable` error.
  */
@@ -40,10 +40,6 @@ function findFfmpeg(): ResolvedFfmpeg {
   }
   tried.push('FFMPEG_PATH (unset)');
 
-  const fromStatic = packageBinary('ffmpeg-static', (m) => (typeof m === 'string' ? m : defaultExport(m)));
-  if (fromStatic && isExecutable(fromStatic)) return { path: fromStatic, source: 'ffmpeg-static' };
-  tried.push(`ffmpeg-static (${fromStatic ? `binary missing at ${fromStatic}` : 'not installed'})`);
-
   const fromInstaller = packageBinary('@ffmpeg-installer/ffmpeg', (m) => pathMember(m));
   if (fromInstaller && isExecutable(fromInstaller)) return { path: fromInstaller, source: '@ffmpeg-installer/ffmpeg' };
   tried.push(`@ffmpeg-installer/ffmpeg (${fromInstaller ? `binary missing at ${fromInstaller}` : 'not installed'})`);
@@ -55,18 +51,14 @@ function findFfmpeg(): ResolvedFfmpeg {
   throw unavailable(`ffmpeg not found; tried ${tried.join(', ')}`);
 }
 
-/** Requires an optional package; a missing package or one whose install script threw yields undefined. */
+/** Requires a package; a missing one (e.g. no binary package for this platform) yields undefined. */
 function packageBinary(name: string, pick: (moduleValue: unknown) => string | undefined): string | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional dependency, must not fail at import
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a missing platform package must not fail at import
     return pick(require(name) as unknown);
   } catch {
     return undefined;
   }
-}
-
-function defaultExport(m: unknown): string | undefined {
-  return typeof m === 'object' && m !== null && 'default' in m && typeof m.default === 'string' ? m.default : undefined;
 }
 
 function pathMember(m: unknown): string | undefined {

@@ -6,6 +6,7 @@
 import type * as FaceApiType from '@vladmandic/face-api';
 import { loadTf, type Tf } from './tf-wasm';
 import { modelDirectory, readFaceApiWeights } from './model-files';
+import { FACE_API_MODELS } from './model-list';
 
 export type FaceApi = typeof FaceApiType;
 
@@ -17,11 +18,12 @@ export function loadFaceApiModels(): Promise<FaceApiModels> {
   loading ??= (async () => {
     const tf = await loadTf();
     const faceapi = (await import('@vladmandic/face-api/dist/face-api.node-wasm.js')) as FaceApi;
-    const dir = modelDirectory('@vladmandic/face-api', 'model');
+    const { detector, landmarks: landmarkNet, recogniser: recogniserNet } = FACE_API_MODELS;
+    const dir = modelDirectory(detector.pkg, detector.dir);
     const [ssd, landmarks, recogniser] = await Promise.all([
-      readFaceApiWeights(tf, dir, 'ssd_mobilenetv1_model'),
-      readFaceApiWeights(tf, dir, 'face_landmark_68_model'),
-      readFaceApiWeights(tf, dir, 'face_recognition_model'),
+      readFaceApiWeights(tf, dir, detector.name),
+      readFaceApiWeights(tf, dir, landmarkNet.name),
+      readFaceApiWeights(tf, dir, recogniserNet.name),
     ]);
     // face-api's .d.ts bundles its own copy of the tfjs types; at runtime both are the same tfjs.
     type WeightMap = Parameters<FaceApi['nets']['ssdMobilenetv1']['loadFromWeightMap']>[0];

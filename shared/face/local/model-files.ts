@@ -3,11 +3,12 @@
  * The wasm builds cannot fetch `file://` URLs, and a loopback server would be one more
  * moving part; reading the files ourselves needs neither.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as TfType from '@tensorflow/tfjs';
 import type { Tf } from './tf-wasm';
+import type { ModelRef } from './model-list';
 
 interface WeightsGroup { paths: string[]; weights: TfType.io.WeightsManifestEntry[] }
 
@@ -50,4 +51,16 @@ export async function readGraphModel(tf: Tf, dir: string, name: string): Promise
   };
   const { specs, data } = await readGroups(dir, json.weightsManifest);
   return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: data }));
+}
+
+/** The files of one model inside its directory: the manifest or graph JSON and its weight shards. */
+export function modelFileNames(dir: string, model: ModelRef): string[] {
+  if (model.format === 'face-api') {
+    const manifest = `${model.name}-weights_manifest.json`;
+    const groups = JSON.parse(readFileSync(path.join(dir, manifest), 'utf8')) as WeightsGroup[];
+    return [manifest, ...groups.flatMap((g) => g.paths)];
+  }
+  const graph = `${model.name}.json`;
+  const json = JSON.parse(readFileSync(path.join(dir, graph), 'utf8')) as { weightsManifest: WeightsGroup[] };
+  return [graph, ...json.weightsManifest.flatMap((g) => g.paths)];
 }

@@ -10,6 +10,7 @@ import type { FaceBox } from '../provider';
 import type { RgbImage } from './decode-image';
 import { loadTf, type Tf } from './tf-wasm';
 import { modelDirectory, readGraphModel } from './model-files';
+import { LIVENESS_MODELS } from './model-list';
 
 const CROP_SCALE = 1.4;
 
@@ -20,8 +21,11 @@ let loading: Promise<LivenessModels> | undefined;
 export function loadLivenessModels(): Promise<LivenessModels> {
   loading ??= (async () => {
     const tf = await loadTf();
-    const dir = modelDirectory('@vladmandic/human', 'models');
-    const [antispoof, liveness] = await Promise.all([readGraphModel(tf, dir, 'antispoof'), readGraphModel(tf, dir, 'liveness')]);
+    const dir = modelDirectory(LIVENESS_MODELS.antispoof.pkg, LIVENESS_MODELS.antispoof.dir);
+    const [antispoof, liveness] = await Promise.all([
+      readGraphModel(tf, dir, LIVENESS_MODELS.antispoof.name),
+      readGraphModel(tf, dir, LIVENESS_MODELS.liveness.name),
+    ]);
     return { tf, antispoof, liveness };
   })();
   loading.catch(() => { loading = undefined; });

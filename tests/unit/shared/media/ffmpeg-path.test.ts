@@ -17,7 +17,7 @@ describe('resolveFfmpeg', () => {
     delete process.env.FFMPEG_PATH;
     resetFfmpegResolution();
     const found = resolveFfmpeg();
-    assert.ok(['ffmpeg-static', '@ffmpeg-installer/ffmpeg', 'PATH'].includes(found.source), found.source);
+    assert.ok(['@ffmpeg-installer/ffmpeg', 'PATH'].includes(found.source), found.source);
     accessSync(found.path, constants.X_OK);
   });
 
