@@ -1,11 +1,15 @@
-import { QUEUES } from '../names';
+import { recordKycDecision } from '../platform/metrics';
 import { buildWebhook } from '../webhooks';
 import { messageIds, verificationCompletedEventSchema, type VerificationCompletedEvent } from './messages';
 import type { PipelineDeps } from './pipeline-ports';
 import type { FailureReason } from './reasons';
 import { applyStatusChange, isTerminal, type VerificationRecord } from './verification';
 
-/** The `events` message for a terminal record; rebuilt identically on every run. */
+/**
+ * The `verification.completed` payload of a terminal record (the webhook's `data`); rebuilt
+ * identically on every run. No subjectRef: the payload rides Service Bus (`webhooks`), and the
+ * receiver matches it by `verificationId`, which it got when it created the verification.
+ */
 export function completedEvent(record: VerificationRecord): VerificationCompletedEvent {
   if (!isTerminal(record.status)) throw new Error(`Verification ${record.id} is not finished`);
   return verificationCompletedEventSchema.parse({
@@ -13,7 +17,6 @@ export function completedEvent(record: VerificationRecord): VerificationComplete
     id: messageIds.completed(record.id),
     tenantId: record.tenantId,
     verificationId: record.id,
-    ...(record.subjectRef === undefined ? {} : { subjectRef: record.subjectRef }),
     status: record.status,
     ...(record.decision ? { outcome: record.decision.outcome } : {}),
     reasons: record.decision?.reasons ?? (record.failureReason ? [record.failureReason] : []),
@@ -23,18 +26,12 @@ export function completedEvent(record: VerificationRecord): VerificationComplete
 }
 
 /**
- * Announces a finished verification: the `events` message and, with a callbackUrl, the
- * webhook. Both carry deterministic ids, so a handler that runs again after a crash
- * re-sends them harmlessly (the broker and the webhook log drop duplicates).
+ * Announces a finished verification with the signed webhook to its callbackUrl (the tenant's
+ * integration polls GET otherwise). The event id is deterministic, so a handler that runs again
+ * after a crash re-sends it harmlessly (the webhook log drops duplicates).
  */
 export async function publishCompletion(record: VerificationRecord, deps: PipelineDeps): Promise<void> {
   const event = completedEvent(record);
-  await deps.sender.send(QUEUES.events, {
-    messageId: event.id,
-    body: event,
-    subject: event.type,
-    correlationId: record.id,
-  });
   if (record.callbackUrl && deps.webhook) {
     const { type, tenantId, id, ...data } = event;
     void tenantId;
@@ -50,6 +47,17 @@ export async function publishCompletion(record: VerificationRecord, deps: Pipeli
   }
 }
 
+/** The decision metric and event of a record that just became final (once, by the run that wrote it). */
+export function recordDecisionOf(record: VerificationRecord): void {
+  recordKycDecision({
+    verificationId: record.id,
+    outcome: record.status,
+    reasons: record.decision?.reasons ?? (record.failureReason ? [record.failureReason] : []),
+    createdAt: record.createdAt,
+    ...(record.decidedAt === undefined ? {} : { decidedAt: record.decidedAt }),
+  });
+}
+
 /**
  * Ends a verification as `failed` (unless it already finished: first final state wins)
  * and announces it. Returns the record as stored.
@@ -61,9 +69,10 @@ export async function failVerification(
 ): Promise<VerificationRecord | undefined> {
   const current = await deps.verifications.get(ref.tenantId, ref.verificationId);
   if (!current) return undefined;
-  const { record } = await deps.verifications.update(ref.tenantId, ref.verificationId, (r) =>
+  const { record, changed } = await deps.verifications.update(ref.tenantId, ref.verificationId, (r) =>
     isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'failed', reason }, deps.clock.now()).record,
   );
+  if (changed) recordDecisionOf(record);
   await publishCompletion(record, deps);
   return record;
 }
