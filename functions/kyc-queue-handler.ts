@@ -3,7 +3,11 @@ import type { QueueName } from '../shared/names';
 import { contextLogger } from '../shared/http/context-logger';
 import { onPoisonMessage, type PipelineDeps } from '../shared/kyc/pipeline';
 import { isLastDelivery } from '../shared/queue-properties';
+import { recordKycStage } from '../shared/platform/metrics';
 import { pipelineDeps } from '../shared/wiring/kyc';
+
+/** Results of a step that did its stage's work (the others found it done, erased or not theirs). */
+const WORKED = new Set(['sent-faces', 'decided', 'failed']);
 
 type Step = (message: unknown, deps: PipelineDeps) => Promise<{ action: string }>;
 
@@ -17,7 +21,9 @@ export function kycQueueHandler(queue: QueueName, step: Step) {
     const id = (message as { verificationId?: unknown } | null)?.verificationId;
     const deps = await pipelineDeps(contextLogger(context, typeof id === 'string' ? id : context.invocationId));
     try {
+      const started = performance.now();
       const result = await step(message, deps);
+      if (WORKED.has(result.action)) recordKycStage(queue === 'frames' ? 'frames' : 'faces', performance.now() - started);
       context.log(`kyc ${String(id)}: ${queue} → ${result.action}`);
     } catch (error) {
       if (isLastDelivery(queue, context.triggerMetadata?.deliveryCount)) await onPoisonMessage(message, deps);

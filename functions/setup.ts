@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 import { config } from '../shared/config';
+import { enterInvocationTrace, recordLocalInvocation } from '../shared/platform/invocation-trace';
 
 // Uploads stream straight to Blob Storage: a 50 MB video is never held whole in memory.
 app.setup({ enableHttpStream: true });
@@ -8,3 +9,8 @@ app.setup({ enableHttpStream: true });
 app.hook.appStart(() => {
   config();
 });
+
+// Every handler runs inside its invocation's W3C trace, so custom telemetry and the messages it sends
+// carry one operation id end to end (shared/platform/trace-context.ts). Cheap: no SDK is loaded here.
+app.hook.preInvocation(enterInvocationTrace);
+app.hook.postInvocation(recordLocalInvocation);

@@ -7,6 +7,7 @@ import { verificationLocation } from '../shared/kyc/create-verification';
 import { requestVerificationErasure } from '../shared/privacy/request-erasure';
 import { auditCall } from '../shared/wiring/audit';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
+import { recordKycStage } from '../shared/platform/metrics';
 import { appClock, kycStores, verificationApi } from '../shared/wiring/kyc';
 
 // Document 15 MB + selfie video 50 MB + multipart overhead; each part has its own limit in shared/kyc/upload.ts.
@@ -23,6 +24,7 @@ app.http(FUNCTIONS.createVerification, {
       const { request, principal, log } = call;
       const api = await verificationApi(log);
       const length = request.headers.get('content-length');
+      const started = performance.now();
       const result = await api.create({
         tenantId: principal.tenantId,
         contentType: request.headers.get('content-type'),
@@ -30,6 +32,7 @@ app.http(FUNCTIONS.createVerification, {
         body: request.body,
         idempotencyKey: request.headers.get('idempotency-key'),
       });
+      if (!result.replayed) recordKycStage('upload', performance.now() - started);
       if (!result.replayed) await auditCall(call, 'verification.create', { targetType: 'verification', targetId: result.id });
       return accepted({ id: result.id, status: result.status }, result.location);
     },

@@ -22,8 +22,6 @@ import type {
 /** An invocation whose trigger input is already typed data (HTTP passes `{ http }`). */
 export interface TypedInvokeRequest extends InvokeRequest {
   triggerData?: RpcTypedData;
-  /** W3C `traceparent` of the incoming request, exposed as `context.traceContext`. */
-  traceParent?: string;
   /** Fixed invocation id (the HTTP stream proxy matches requests by it); generated when absent. */
   invocationId?: string;
 }

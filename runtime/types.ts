@@ -36,6 +36,12 @@ export interface InvokeRequest {
   correlationId?: string;
   /** Set by the Service Bus / retry machinery so `context.retryContext` is populated. */
   retryContext?: { retryCount: number; maxRetryCount: number };
+  /**
+   * W3C `traceparent` the invocation continues, exposed as `context.traceContext` as the host does:
+   * the HTTP request's header, a Service Bus message's `traceparent`/`Diagnostic-Id` application
+   * property, a blob's `traceparent` metadata.
+   */
+  traceParent?: string;
 }
 
 export interface InvokeResult {

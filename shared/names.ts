@@ -14,8 +14,6 @@ export const QUEUES = {
   orders: 'orders',
   /** Signed webhook deliveries, retried with scheduled messages. */
   webhooks: 'webhooks',
-  /** Domain events (`verification.completed`, `order.status_changed`). */
-  events: 'events',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

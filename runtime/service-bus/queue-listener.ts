@@ -95,6 +95,7 @@ export class QueueListener {
         triggerValue: batch ? messages.map((m) => m.body) : first?.body,
         triggerMetadata: batch ? batchMetadata(messages) : first && singleMessageMetadata(first),
         ...(!batch && first?.correlationId !== undefined && { correlationId: first.correlationId }),
+        ...(!batch && first && traceParentOf(first)),
       });
     } catch (error) {
       failed = true;
@@ -142,4 +143,10 @@ export class QueueListener {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The trace a message continues: W3C `traceparent`, else `Diagnostic-Id` (what the Service Bus extension reads on Azure). */
+function traceParentOf(message: ReceivedMessage): { traceParent?: string } {
+  const value = message.applicationProperties.traceparent ?? message.applicationProperties['Diagnostic-Id'];
+  return typeof value === 'string' ? { traceParent: value } : {};
 }

@@ -176,7 +176,8 @@ async function processBlob(context: PollContext, watch: Watch, blob: BlobItem, p
     throw error;
   }
   try {
-    await context.host.invoker.invoke({ functionName: watch.fn.name, triggerValue: content, triggerMetadata: triggerMetadata(watch, blob, params) });
+    const traceParent = blob.metadata?.traceparent;
+    await context.host.invoker.invoke({ functionName: watch.fn.name, triggerValue: content, triggerMetadata: triggerMetadata(watch, blob, params), ...(traceParent ? { traceParent } : {}) });
     await settle(context, watch, key, { status: 'done', attempts }, path, eTag);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
+import { currentTraceparent } from '../platform/trace-context';
 
 /** The blob operations the KYC code needs, on one container (`kyc-media`). */
 export interface BlobStore {
@@ -35,7 +36,9 @@ export function createAzureBlobStore(container: ContainerClient): BlobStore {
       });
     },
     async upload(name, data, contentType) {
-      await blob(name).uploadData(data, { blobHTTPHeaders: { blobContentType: contentType } });
+      // The manifest's blob trigger continues the upload's trace from this metadata (no Event Grid header carries it).
+      const traceparent = currentTraceparent();
+      await blob(name).uploadData(data, { blobHTTPHeaders: { blobContentType: contentType }, ...(traceparent ? { metadata: { traceparent } } : {}) });
     },
     download: (name) => blob(name).downloadToBuffer(),
     async downloadToFile(name, path) {

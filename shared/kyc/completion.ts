@@ -1,4 +1,4 @@
-import { QUEUES } from '../names';
+import { recordKycDecision } from '../platform/metrics';
 import { buildWebhook } from '../webhooks';
 import { messageIds, verificationCompletedEventSchema, type VerificationCompletedEvent } from './messages';
 import type { PipelineDeps } from './pipeline-ports';
@@ -17,7 +17,6 @@ export function completedEvent(record: VerificationRecord): VerificationComplete
     id: review ? messageIds.reviewed(record.id) : messageIds.completed(record.id),
     tenantId: record.tenantId,
     verificationId: record.id,
-    ...(record.subjectRef === undefined ? {} : { subjectRef: record.subjectRef }),
     status: record.status,
     ...(review ? { outcome: review.outcome } : record.decision ? { outcome: record.decision.outcome } : {}),
     reasons: record.decision?.reasons ?? (record.failureReason ? [record.failureReason] : []),
@@ -28,20 +27,12 @@ export function completedEvent(record: VerificationRecord): VerificationComplete
 }
 
 /**
- * Announces a finished verification: the `events` message and, with a callbackUrl, the
- * webhook. Both carry deterministic ids, so a handler that runs again after a crash
- * re-sends them harmlessly (the broker and the webhook log drop duplicates). A person's
- * decision on a review case comes hours later, when no client is polling: without a
- * callbackUrl it goes to the tenant's webhook endpoint.
+ * Announces a finished verification with the signed webhook to its callbackUrl; a human
+ * decision on a review case goes to the tenant's webhook endpoint without one. The event id is
+ * deterministic, so a handler that runs again after a crash re-sends it harmlessly.
  */
 export async function publishCompletion(record: VerificationRecord, deps: Pick<PipelineDeps, 'sender' | 'webhook'>): Promise<void> {
   const event = completedEvent(record);
-  await deps.sender.send(QUEUES.events, {
-    messageId: event.id,
-    body: event,
-    subject: event.type,
-    correlationId: record.id,
-  });
   if ((record.callbackUrl || record.review) && deps.webhook) {
     const { type, tenantId, id, ...data } = event;
     void tenantId;
@@ -57,6 +48,17 @@ export async function publishCompletion(record: VerificationRecord, deps: Pick<P
   }
 }
 
+/** The decision metric and event of a record that just became final (once, by the run that wrote it). */
+export function recordDecisionOf(record: VerificationRecord): void {
+  recordKycDecision({
+    verificationId: record.id,
+    outcome: record.status,
+    reasons: record.decision?.reasons ?? (record.failureReason ? [record.failureReason] : []),
+    createdAt: record.createdAt,
+    ...(record.decidedAt === undefined ? {} : { decidedAt: record.decidedAt }),
+  });
+}
+
 /**
  * Ends a verification as `failed` (unless it already finished: first final state wins)
  * and announces it. Returns the record as stored.
@@ -68,9 +70,10 @@ export async function failVerification(
 ): Promise<VerificationRecord | undefined> {
   const current = await deps.verifications.get(ref.tenantId, ref.verificationId);
   if (!current) return undefined;
-  const { record } = await deps.verifications.update(ref.tenantId, ref.verificationId, (r) =>
+  const { record, changed } = await deps.verifications.update(ref.tenantId, ref.verificationId, (r) =>
     isTerminal(r.status) ? undefined : applyStatusChange(r, { to: 'failed', reason }, deps.clock.now()).record,
   );
+  if (changed) recordDecisionOf(record);
   await publishCompletion(record, deps);
   return record;
 }

@@ -25,6 +25,7 @@ import {
 } from './verification';
 import type { VerificationStore } from './verification-store';
 import { toErasedView, type ErasedVerificationView } from './tombstone';
+import { recordBacklog } from '../platform/metrics';
 
 /**
  * POST and GET /api/v1/verifications.
@@ -96,6 +97,8 @@ export function createVerificationApi(deps: VerificationApiDeps) {
       deps.queueDepth.activeMessageCount(QUEUES.frames),
       deps.queueDepth.activeMessageCount(QUEUES.faces),
     ]);
+    recordBacklog(QUEUES.frames, frames);
+    recordBacklog(QUEUES.faces, faces);
     if (frames + faces > settings.backlogLimit) throw backlogFull(settings.backlogRetryAfterSeconds);
   }
 

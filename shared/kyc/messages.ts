@@ -42,14 +42,13 @@ export const uploadManifestSchema = z.object({
 });
 export type UploadManifest = z.infer<typeof uploadManifestSchema>;
 
-/** `events` queue: a verification reached a terminal state (also the webhook payload's `data`). */
+/** A verification reached a terminal state: the `verification.completed` webhook's payload. Ids and codes only. */
 export const verificationCompletedEventSchema = z.object({
   type: z.literal('verification.completed'),
   /** Deterministic: `${verificationId}:verification.completed`. */
   id: z.string(),
   tenantId: z.string(),
   verificationId: z.string(),
-  subjectRef: subjectRefSchema.optional(),
   status: z.enum(['approved', 'declined', 'review', 'failed']),
   /** Decision outcome; absent when failed. */
   outcome: outcomeSchema.optional(),

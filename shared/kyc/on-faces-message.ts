@@ -1,5 +1,5 @@
 import { DomainError } from '../errors';
-import { failVerification, publishCompletion } from './completion';
+import { failVerification, publishCompletion, recordDecisionOf } from './completion';
 import { decide } from './decision';
 import type { LivenessFindings } from './evidence';
 import { parseEvidence } from './evidence-schema';
@@ -93,6 +93,7 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
   );
   if (!decided) return { action: 'ignored', why: 'erased' };
   const { record } = decided;
+  if (decided.changed) recordDecisionOf(record);
   await publishCompletion(record, deps);
   return { action: 'decided', status: record.status };
 }

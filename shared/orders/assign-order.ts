@@ -30,6 +30,7 @@ import { rankCandidates, type Candidate } from './selection';
 import { nextStatus } from './transitions';
 import { retryDelaySeconds } from './settings';
 import { countVelocity } from './velocity';
+import { recordOrderAssignment } from '../platform/metrics';
 
 export type AssignOutcome = 'assigned' | 'retrying' | 'review' | 'failed' | 'expired' | 'unchanged';
 
@@ -273,6 +274,7 @@ async function finishAssignment(
     }), `reservation ${reservation.id}`, order);
     // Racing workers may have reserved this order elsewhere too: give those back.
     await releaseOtherReservations(deps.store, order.id, requisite.id, deps.clock, deps.settings.CONCURRENCY_MAX_ATTEMPTS);
+    recordOrderAssignment(order.direction, now.getTime() - Date.parse(order.createdAt));
     return { outcome: 'assigned', order: assigned };
   } catch (error) {
     if (!(error instanceof DomainError && error.code === 'illegal-transition')) throw error;

@@ -17,6 +17,7 @@ import { assertBalanced, buildDepositSet, buildPostingSet, journalId, sumByCurre
 import { completedWrites } from './completed-writes';
 import { contentionPause } from './optimistic';
 import { ifMatch, readItem, type OrdersStore } from './store';
+import { recordLedgerReconciliation } from '../platform/metrics';
 
 export const insufficientBalance = (account: AccountRef, balanceMinor: number, requiredMinor: number) =>
   new DomainError('insufficient-balance', `Balance of ${account.kind} account is too low`, 409, {
@@ -233,6 +234,7 @@ export async function reconcile(store: OrdersStore): Promise<ReconciliationRepor
   const unbalancedJournals = journals
     .filter((j) => [...sumByCurrency(j.legs).values()].some((sum) => sum !== 0))
     .map((j) => j.id);
+  recordLedgerReconciliation(mismatches.length + incompleteJournals.length + unbalancedJournals.length);
   return {
     ok: mismatches.length === 0 && incompleteJournals.length === 0 && unbalancedJournals.length === 0,
     accounts: balances.length,

@@ -8,6 +8,7 @@ import { config } from '../config';
 import type { QueueName } from '../names';
 import { azureCredential } from './credential';
 import type { MessageSender, OutgoingMessage, QueueDepth } from './messaging';
+import { messageTraceProperties } from './trace-context';
 
 type Broker = MessageSender & QueueDepth;
 
@@ -43,6 +44,19 @@ class AzureServiceBus implements Broker {
   }
 }
 
+/**
+ * Stamps every message with the sender's trace (`traceparent`, `Diagnostic-Id`), so the receiving
+ * invocation continues the same operation in Application Insights. Wherever the app sends, it sends
+ * through here.
+ */
+function withTraceContext(inner: Broker): Broker {
+  return {
+    send: (queue, message) =>
+      inner.send(queue, { ...message, applicationProperties: { ...messageTraceProperties(), ...message.applicationProperties } }),
+    activeMessageCount: (queue) => inner.activeMessageCount(queue),
+  };
+}
+
 let broker: Broker | undefined;
 
 export function serviceBus(): Broker {
@@ -53,9 +67,9 @@ export function serviceBus(): Broker {
       const { LocalBrokerMessageSender } = require('../../runtime/service-bus/local-broker-sender') as {
         LocalBrokerMessageSender: new (connectionString: string) => Broker;
       };
-      broker = new LocalBrokerMessageSender(cfg.AzureWebJobsStorage ?? '');
+      broker = withTraceContext(new LocalBrokerMessageSender(cfg.AzureWebJobsStorage ?? ''));
     } else {
-      broker = new AzureServiceBus(cfg.ServiceBusConnection__fullyQualifiedNamespace ?? '');
+      broker = withTraceContext(new AzureServiceBus(cfg.ServiceBusConnection__fullyQualifiedNamespace ?? ''));
     }
   }
   return broker;

@@ -9,6 +9,7 @@ import { type WebhookEvent, webhookEventSchema } from './event';
 import { postWebhook } from './post';
 import { SIGNATURE_HEADER, signWebhook } from './signature';
 import { rejectTargetUrl, type VouchMode } from './target-url';
+import { recordWebhookDelivery } from '../platform/metrics';
 
 /** Delay before retry n (seconds): attempt 1 is immediate, then 10 s, 1 min, 5 min, 30 min, 2 h, 6 h. */
 export const WEBHOOK_BACKOFF_S = [10, 60, 300, 1800, 7200, 21600] as const;
@@ -96,6 +97,7 @@ export async function deliverWebhook(input: unknown, deps: DeliveryDeps): Promis
     const last = attempt > backoff.length || record.error === 'url-rejected';
     const status = record.statusCode !== undefined && isSuccess(record.statusCode) ? 'delivered' : last ? 'exhausted' : 'pending';
     await deps.log.record({ id: event.id, tenantId, eventType: event.type }, record, status);
+    recordWebhookDelivery(status === 'delivered' ? 'delivered' : status === 'exhausted' ? 'dead_lettered' : 'retrying', event.type);
     if (status === 'exhausted') throw new WebhookDeliveryExhaustedError(event.id, attempt);
   }
   if (record.statusCode !== undefined && isSuccess(record.statusCode)) {
