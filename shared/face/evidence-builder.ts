@@ -75,25 +75,20 @@ export interface VideoAssessment {
 
 /** Analyses selfie-video frames and judges their liveness (identity, non-rigid motion, passive models). */
 export async function assessSelfieVideo(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<VideoAssessment> {
-  const analyses: ImageAnalysis[] = [];
-  // Sequential on purpose: the wasm engine is single-instance, parallel calls only queue up.
-  for (const frame of frames) analyses.push(await provider.analyseImage(frame));
+  // All at once: the local provider spreads them over its worker pool, Azure over its HTTP calls.
+  const analyses = await Promise.all(frames.map((frame) => provider.analyseImage(frame)));
   const bestIndex = bestSingleFaceFrame(analyses);
   const bestFace = bestIndex === null ? null : selfieFace(analyses[bestIndex]!);
   const singleIdx = analyses.map((a, i) => (selfieFace(a) ? i : -1)).filter((i) => i >= 0);
   const passiveIdx = new Set(spread(singleIdx, opts.passiveLivenessFrames ?? 5));
-  const signals: VideoFrameSignals[] = [];
-  for (const [i, a] of analyses.entries()) {
+  const signals: VideoFrameSignals[] = await Promise.all(analyses.map(async (a, i) => {
     const face = selfieFace(a);
-    signals.push({
-      faceCount: a.faces.length,
-      landmarks: face?.landmarks,
-      identitySimilarity: face && bestFace ? await provider.similarity(bestFace.faceRef, face.faceRef) : null,
-      passive: face && passiveIdx.has(i) ? await provider.passiveLiveness(frames[i]!, face) : null,
-      imageWidth: a.width,
-      imageHeight: a.height,
-    });
-  }
+    const [identitySimilarity, passive] = await Promise.all([
+      face && bestFace ? provider.similarity(bestFace.faceRef, face.faceRef) : null,
+      face && passiveIdx.has(i) ? provider.passiveLiveness(frames[i]!, face) : null,
+    ]);
+    return { faceCount: a.faces.length, landmarks: face?.landmarks, identitySimilarity, passive, imageWidth: a.width, imageHeight: a.height };
+  }));
   return { analyses, bestIndex, liveness: assessVideoLiveness(signals) };
 }
 
@@ -103,12 +98,18 @@ export async function buildEvidence(
   input: { document: Buffer; selfie: SelfieInput },
   opts: BuildEvidenceOptions = {},
 ): Promise<Evidence> {
-  const documentAnalysis = await provider.analyseImage(input.document);
-  const docFace = documentFace(documentAnalysis);
+  // The document and the selfie are independent: analysed at the same time (the local provider's
+  // worker pool runs them on two cores).
+  const documentPending = provider.analyseImage(input.document);
+  documentPending.catch(() => undefined); // awaited below; a selfie failure must not leave it unhandled
   if (input.selfie.kind === 'photo') {
-    const analysis = await provider.analyseImage(input.selfie.image);
-    const face = selfieFace(analysis);
-    const passive = face ? await provider.passiveLiveness(input.selfie.image, face) : null;
+    const image = input.selfie.image;
+    const [documentAnalysis, { analysis, face, passive }] = await Promise.all([documentPending, (async () => {
+      const analysis = await provider.analyseImage(image);
+      const face = selfieFace(analysis);
+      return { analysis, face, passive: face ? await provider.passiveLiveness(image, face) : null };
+    })()]);
+    const docFace = documentFace(documentAnalysis);
     return {
       provider: provider.name,
       document: imageFindings(documentAnalysis),
@@ -123,7 +124,8 @@ export async function buildEvidence(
       liveness: passive ? { score: passive.score, method: 'passive-antispoof', signals: passive.signals } : null,
     };
   }
-  const video = await assessSelfieVideo(provider, input.selfie.frames, opts);
+  const [documentAnalysis, video] = await Promise.all([documentPending, assessSelfieVideo(provider, input.selfie.frames, opts)]);
+  const docFace = documentFace(documentAnalysis);
   const best = video.bestIndex === null ? null : video.analyses[video.bestIndex]!;
   const bestFace = best ? selfieFace(best) : null;
   return {

@@ -1,6 +1,8 @@
 /**
- * Recognition quality of one face crop: sharpness (variance of the Laplacian on a
- * fixed-size greyscale crop, so it does not depend on the face's pixel size), exposure
+ * Recognition quality of one face crop: sharpness (variance of the Laplacian on a greyscale
+ * crop of at most 112 px: large faces are scaled down to it so the figure does not depend on
+ * their size; smaller ones are never scaled up, because upscaling is itself a blur and made
+ * every small, sharp document portrait look "blurred"), exposure
  * (mean and clipping of luminance) and size. The cut-offs are documented in thresholds.ts.
  */
 import sharp from 'sharp';
@@ -21,13 +23,15 @@ function clampBox(box: FaceBox, img: RgbImage): { left: number; top: number; wid
 }
 
 export async function measureQuality(img: RgbImage, box: FaceBox, detectionScore: number): Promise<QualityMeasure> {
+  const region = clampBox(box, img);
+  const side = Math.max(16, Math.min(CROP_SIDE, region.width, region.height));
   const grey = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .extract(clampBox(box, img))
-    .resize(CROP_SIDE, CROP_SIDE, { fit: 'fill' })
+    .extract(region)
+    .resize(side, side, { fit: 'fill' })
     .greyscale()
     .raw()
     .toBuffer();
-  const blur = laplacianVariance(grey, CROP_SIDE, CROP_SIDE);
+  const blur = laplacianVariance(grey, side, side);
   let sum = 0;
   let clipped = 0;
   for (const v of grey) { sum += v; if (v <= 5 || v >= 250) clipped++; }
@@ -39,14 +43,26 @@ export async function measureQuality(img: RgbImage, box: FaceBox, detectionScore
   return { quality: grade(signals), signals };
 }
 
-function grade(s: { blur: number; exposure: number; clippedFraction: number; sizePx: number; detectionScore: number }): FaceQuality {
-  const c = QUALITY_CUTOFFS;
-  const exposureOk = (lo: number, hi: number) => s.exposure >= lo && s.exposure <= hi;
-  if (s.sizePx < c.low.minSizePx || s.blur < c.low.minBlur || !exposureOk(c.low.minExposure, c.low.maxExposure)
-    || s.clippedFraction > c.low.maxClipped || s.detectionScore < c.low.minDetection) return 'low';
-  if (s.sizePx >= c.high.minSizePx && s.blur >= c.high.minBlur && exposureOk(c.high.minExposure, c.high.maxExposure)
-    && s.clippedFraction <= c.high.maxClipped && s.detectionScore >= c.high.minDetection) return 'high';
-  return 'medium';
+export interface QualitySignals { blur: number; exposure: number; clippedFraction: number; sizePx: number; detectionScore: number }
+
+/** A quality gate and whether the signals fail it at one grade's cut-offs. */
+export type QualityGate = 'size' | 'blur' | 'exposure' | 'clipped' | 'detection';
+
+/** The gates the signals fail at the `low` or `high` cut-offs (empty: the face reaches that grade). */
+export function failedGates(s: QualitySignals, level: keyof typeof QUALITY_CUTOFFS): QualityGate[] {
+  const c = QUALITY_CUTOFFS[level];
+  const failed: QualityGate[] = [];
+  if (s.sizePx < c.minSizePx) failed.push('size');
+  if (s.blur < c.minBlur) failed.push('blur');
+  if (s.exposure < c.minExposure || s.exposure > c.maxExposure) failed.push('exposure');
+  if (s.clippedFraction > c.maxClipped) failed.push('clipped');
+  if (s.detectionScore < c.minDetection) failed.push('detection');
+  return failed;
+}
+
+function grade(s: QualitySignals): FaceQuality {
+  if (failedGates(s, 'low').length > 0) return 'low';
+  return failedGates(s, 'high').length === 0 ? 'high' : 'medium';
 }
 
 /** Variance of the 4-neighbour Laplacian over the interior pixels. */
