@@ -44,6 +44,8 @@ export const COSMOS_CONTAINERS = {
   webhooks: 'webhooks',
   erasures: 'erasures',
   rateLimits: 'rate-limits',
+  /** Active liveness challenges (short-lived, single-use), per tenant. */
+  kycChallenges: 'kyc-challenges',
 } as const;
 export type CosmosContainerName = (typeof COSMOS_CONTAINERS)[keyof typeof COSMOS_CONTAINERS];
 
@@ -115,4 +117,8 @@ export const FUNCTIONS = {
   erasureRedrive: 'erasureRedrive',
   auditPurge: 'auditPurge',
   failStalledVerifications: 'failStalledVerifications',
+  // Active liveness challenges and the tenant's KYC policy.
+  createLivenessChallenge: 'createLivenessChallenge',
+  getTenantKycPolicy: 'getTenantKycPolicy',
+  putTenantKycPolicy: 'putTenantKycPolicy',
 } as const;

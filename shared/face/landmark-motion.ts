@@ -133,3 +133,29 @@ export function homographyResidual(reference: Point[], frame: Point[]): number |
   }
   return Math.sqrt(sum / n);
 }
+
+/**
+ * Head yaw proxy in [-1, 1] from 68 landmarks: how much closer the nose tip (30) is to one jaw
+ * end (16) than to the other (0). 0 facing the camera; positive when the person turns to their
+ * own left in an unmirrored image (the nose moves towards image right, towards landmark 16).
+ * Scale- and translation-free; a flat photo tilted in perspective barely moves it.
+ */
+export function yawProxy(landmarks: Point[]): number {
+  const nose = landmarks[30];
+  const a = landmarks[0];
+  const b = landmarks[16];
+  if (!nose || !a || !b) return 0;
+  const da = Math.hypot(nose.x - a.x, nose.y - a.y);
+  const db = Math.hypot(nose.x - b.x, nose.y - b.y);
+  return da + db === 0 ? 0 : (da - db) / (da + db);
+}
+
+/** Eye aspect ratio (Soukupová & Čech 2016), both eyes averaged: ≈ 0.25–0.35 open, < 0.15 closed. */
+export function eyeAspectRatio(landmarks: Point[]): number {
+  const d = (i: number, j: number) => Math.hypot((landmarks[i]?.x ?? 0) - (landmarks[j]?.x ?? 0), (landmarks[i]?.y ?? 0) - (landmarks[j]?.y ?? 0));
+  const ear = (p: number) => {
+    const width = d(p, p + 3);
+    return width === 0 ? 0 : (d(p + 1, p + 5) + d(p + 2, p + 4)) / (2 * width);
+  };
+  return (ear(36) + ear(42)) / 2;
+}
