@@ -20,11 +20,16 @@ export interface ChallengeDeps {
   chooseSteps?: () => ChallengeStep[];
 }
 
-/** Both head turns in a random order with the blink at a random place: 6 equally likely sequences. */
+/**
+ * Two or three alternating head turns starting with a random side: 4 equally likely sequences.
+ * No `blink` step is issued yet: on the real clips we have, the eye aspect ratio of face-api's
+ * landmarks did not drop on any sampled frame (bench/challenge-motion.json), so a blink cannot be
+ * verified reliably and a genuine person would be sent to review. The matcher understands it.
+ */
 export function randomSteps(): ChallengeStep[] {
-  const turns: ChallengeStep[] = randomInt(2) === 0 ? ['turn-left', 'turn-right'] : ['turn-right', 'turn-left'];
-  turns.splice(randomInt(3), 0, 'blink');
-  return turns;
+  const first: ChallengeStep = randomInt(2) === 0 ? 'turn-left' : 'turn-right';
+  const other: ChallengeStep = first === 'turn-left' ? 'turn-right' : 'turn-left';
+  return randomInt(2) === 0 ? [first, other] : [first, other, first];
 }
 
 /** Issues a challenge for `tenantId`: stored with the tenant, valid for two minutes, unused. */
