@@ -65,10 +65,10 @@ export const VIDEO_LIVENESS = {
   /** Fewer single-face frames than this: no liveness judgement possible (score 0). */
   minSingleFaceFrames: 3,
   /** Median inter-ocular distance (px) below which motion is not trusted (score 0). */
-  minFaceIodPx: 20,
-  /** Texture residual ramp: at or below the highest replay → 0, at the lowest live clip → 1. */
-  textureRampLow: 0.14,
-  textureRampHigh: 0.17,
+  minFaceIodPx: 36,
+  /** Texture residual ramp: 0 just above the highest replay (0.085), 1 below the lowest live clip (0.253), for faces ≥ minFaceIodPx. */
+  textureRampLow: 0.12,
+  textureRampHigh: 0.2,
   /** Identity consistency (min similarity of a frame to the best frame): decline → match thresholds. */
   identityRampLow: LOCAL_DECLINE_THRESHOLD,
   identityRampHigh: LOCAL_MATCH_THRESHOLD,
