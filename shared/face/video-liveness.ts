@@ -136,6 +136,8 @@ export function combineVideoLiveness(signals: Record<string, number>): number {
   if ((signals.motionFrames ?? 0) < t.minSingleFaceFrames) return 0;
   // Below this face size landmark jitter is as large as real expressions: no motion evidence.
   if ((signals.faceIodPx ?? 0) < t.minFaceIodPx) return 0;
+  // Landmarks far less consistent than any real face's (mis-detections): the alignment behind the texture is meaningless.
+  if ((signals.nonRigidMotion ?? 0) > t.maxLandmarkResidual) return 0;
   const motion = ramp(signals.textureResidual ?? 0, t.textureRampLow, t.textureRampHigh);
   const identity = ramp(signals.identityConsistency ?? 0, t.identityRampLow, t.identityRampHigh);
   const framing = ramp(signals.singleFaceRatio ?? 0, t.singleFaceRatioRampLow, 1);
