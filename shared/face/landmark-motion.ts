@@ -7,6 +7,7 @@
  * rotation projects to a non-similarity) leave a residual.
  */
 import type { Point } from './provider';
+import { solveLinear } from './planar-fit';
 
 /** Mean of a landmark range (iBUG 68: 36-41 one eye, 42-47 the other). */
 function centroid(points: Point[], from: number, to: number): Point {
@@ -67,25 +68,6 @@ export function procrustesResidual(reference: Point[], frame: Point[]): number |
   const unit = iod > 0 ? iod : Math.sqrt(spread / n);
   if (unit === 0) return null;
   return Math.sqrt(residual / n) / unit;
-}
-
-/** Solves the square system A·x = b by Gaussian elimination with partial pivoting; null if singular. */
-function solveLinear(a: number[][], b: number[]): number[] | null {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i] ?? 0]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    const pivot = m[c]![c]!;
-    if (Math.abs(pivot) < 1e-12) return null;
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r]![c]! / pivot;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  return m.map((row, i) => row[n]! / row[i]!);
 }
 
 /**
