@@ -25,3 +25,4 @@ import './privacy';
 import './erasure-redrive';
 import './review';
 import './tenant-admin';
+import './kyc-challenges';

@@ -42,6 +42,8 @@ export const COSMOS_CONTAINERS = {
   webhooks: 'webhooks',
   erasures: 'erasures',
   rateLimits: 'rate-limits',
+  /** Active liveness challenges (short-lived, single-use), per tenant. */
+  kycChallenges: 'kyc-challenges',
 } as const;
 export type CosmosContainerName = (typeof COSMOS_CONTAINERS)[keyof typeof COSMOS_CONTAINERS];
 
@@ -126,4 +128,8 @@ export const FUNCTIONS = {
   adminListApiKeys: 'adminListApiKeys',
   adminCreateApiKey: 'adminCreateApiKey',
   adminRevokeApiKey: 'adminRevokeApiKey',
+  // Active liveness challenges and the tenant's KYC policy.
+  createLivenessChallenge: 'createLivenessChallenge',
+  getTenantKycPolicy: 'getTenantKycPolicy',
+  putTenantKycPolicy: 'putTenantKycPolicy',
 } as const;

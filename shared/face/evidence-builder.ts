@@ -4,8 +4,10 @@
  */
 import type { Evidence, ImageFindings, LivenessFindings } from '../kyc/evidence';
 import type { DetectedFace, FaceProvider, FaceQuality, ImageAnalysis } from './provider';
-import { assessVideoLiveness, type VideoFrameSignals } from './video-liveness';
+import { assessVideoLivenessOfFrames, type VideoFrameSignals } from './video-liveness';
 import { DOCUMENT_DOMINANT_FACE_AREA_RATIO } from './thresholds';
+import { challengeFindings } from './challenge-motion';
+import type { UsedChallenge } from '../kyc/challenges/challenge';
 
 /** The selfie as the `faces` handler has it: one normalised photo, or frames already extracted from the video. */
 export type SelfieInput = { kind: 'photo'; image: Buffer } | { kind: 'video'; frames: Buffer[] };
@@ -71,10 +73,20 @@ export interface VideoAssessment {
   /** Index of the frame used for matching, null when no frame had exactly one face. */
   bestIndex: number | null;
   liveness: LivenessFindings;
+  /** Per-frame signals, in time order. */
+  signals: VideoFrameSignals[];
 }
 
-/** Analyses selfie-video frames and judges their liveness (identity, non-rigid motion, passive models). */
-export async function assessSelfieVideo(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<VideoAssessment> {
+/** Per-frame analyses of a selfie video and the signals video liveness reads from them. */
+export interface AnalysedVideoFrames {
+  analyses: ImageAnalysis[];
+  /** Index of the frame used for matching, null when no frame had exactly one face. */
+  bestIndex: number | null;
+  signals: VideoFrameSignals[];
+}
+
+/** Analyses selfie-video frames (faces, landmarks, identity against the best frame, passive models on a few). */
+export async function analyseVideoFrames(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<AnalysedVideoFrames> {
   // All at once: the local provider spreads them over its worker pool, Azure over its HTTP calls.
   const analyses = await Promise.all(frames.map((frame) => provider.analyseImage(frame)));
   const bestIndex = bestSingleFaceFrame(analyses);
@@ -89,13 +101,19 @@ export async function assessSelfieVideo(provider: FaceProvider, frames: Buffer[]
     ]);
     return { faceCount: a.faces.length, landmarks: face?.landmarks, identitySimilarity, passive, imageWidth: a.width, imageHeight: a.height };
   }));
-  return { analyses, bestIndex, liveness: assessVideoLiveness(signals) };
+  return { analyses, bestIndex, signals };
+}
+
+/** Analyses selfie-video frames and judges their liveness (identity, non-rigid motion, texture, passive models). */
+export async function assessSelfieVideo(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<VideoAssessment> {
+  const { analyses, bestIndex, signals } = await analyseVideoFrames(provider, frames, opts);
+  return { analyses, bestIndex, signals, liveness: await assessVideoLivenessOfFrames(signals, frames) };
 }
 
 /** Everything the decision policy needs about the document and the selfie. */
 export async function buildEvidence(
   provider: FaceProvider,
-  input: { document: Buffer; selfie: SelfieInput },
+  input: { document: Buffer; selfie: SelfieInput; challenge?: UsedChallenge },
   opts: BuildEvidenceOptions = {},
 ): Promise<Evidence> {
   // The document and the selfie are independent: analysed at the same time (the local provider's
@@ -141,5 +159,6 @@ export async function buildEvidence(
     },
     similarity: docFace && bestFace ? await provider.similarity(docFace.faceRef, bestFace.faceRef) : null,
     liveness: video.liveness,
+    ...(input.challenge ? { challenge: challengeFindings(input.challenge.steps, video.signals) } : {}),
   };
 }

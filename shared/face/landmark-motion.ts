@@ -7,6 +7,7 @@
  * rotation projects to a non-similarity) leave a residual.
  */
 import type { Point } from './provider';
+import { solveLinear } from './planar-fit';
 
 /** Mean of a landmark range (iBUG 68: 36-41 one eye, 42-47 the other). */
 function centroid(points: Point[], from: number, to: number): Point {
@@ -69,25 +70,6 @@ export function procrustesResidual(reference: Point[], frame: Point[]): number |
   return Math.sqrt(residual / n) / unit;
 }
 
-/** Solves the square system A·x = b by Gaussian elimination with partial pivoting; null if singular. */
-function solveLinear(a: number[][], b: number[]): number[] | null {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i] ?? 0]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    const pivot = m[c]![c]!;
-    if (Math.abs(pivot) < 1e-12) return null;
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r]![c]! / pivot;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  return m.map((row, i) => row[n]! / row[i]!);
-}
-
 /**
  * Like `procrustesResidual`, but the frame is aligned by the best planar homography (8 dof).
  * A flat photo shown to the camera — panned, zoomed, rotated, or tilted as a held print —
@@ -132,4 +114,30 @@ export function homographyResidual(reference: Point[], frame: Point[]): number |
     sum += dx * dx + dy * dy;
   }
   return Math.sqrt(sum / n);
+}
+
+/**
+ * Head yaw proxy in [-1, 1] from 68 landmarks: how much closer the nose tip (30) is to one jaw
+ * end (16) than to the other (0). 0 facing the camera; positive when the person turns to their
+ * own left in an unmirrored image (the nose moves towards image right, towards landmark 16).
+ * Scale- and translation-free; a flat photo tilted in perspective barely moves it.
+ */
+export function yawProxy(landmarks: Point[]): number {
+  const nose = landmarks[30];
+  const a = landmarks[0];
+  const b = landmarks[16];
+  if (!nose || !a || !b) return 0;
+  const da = Math.hypot(nose.x - a.x, nose.y - a.y);
+  const db = Math.hypot(nose.x - b.x, nose.y - b.y);
+  return da + db === 0 ? 0 : (da - db) / (da + db);
+}
+
+/** Eye aspect ratio (Soukupová & Čech 2016), both eyes averaged: ≈ 0.25–0.35 open, < 0.15 closed. */
+export function eyeAspectRatio(landmarks: Point[]): number {
+  const d = (i: number, j: number) => Math.hypot((landmarks[i]?.x ?? 0) - (landmarks[j]?.x ?? 0), (landmarks[i]?.y ?? 0) - (landmarks[j]?.y ?? 0));
+  const ear = (p: number) => {
+    const width = d(p, p + 3);
+    return width === 0 ? 0 : (d(p + 1, p + 5) + d(p + 2, p + 4)) / (2 * width);
+  };
+  return (ear(36) + ear(42)) / 2;
 }

@@ -8,6 +8,7 @@
 import type { LivenessFindings } from '../kyc/evidence';
 import type { PassiveLiveness, Point } from './provider';
 import { homographyResidual, interOcularDistance } from './landmark-motion';
+import { measureTextureMotion, type TextureMotion } from './texture-motion';
 import { VIDEO_LIVENESS } from './thresholds';
 
 /** What video liveness needs from one frame. */
@@ -75,8 +76,20 @@ export function nonRigidMotion(frames: Array<Point[] | undefined>): number | nul
   return residuals.length === 0 ? null : quantile(residuals, 0.9);
 }
 
-/** Combines the per-frame signals into the evidence's liveness findings. */
-export function assessVideoLiveness(frames: VideoFrameSignals[]): LivenessFindings {
+/** Frames that count as motion evidence: exactly one face, landmarks inside the frame. */
+const motionFrames = (frames: VideoFrameSignals[]) => frames.filter((f) => f.faceCount === 1).filter(landmarksInsideFrame);
+
+/** `assessVideoLiveness` with the texture evidence measured on the frames' pixels. */
+export async function assessVideoLivenessOfFrames(signals: VideoFrameSignals[], images: Buffer[]): Promise<LivenessFindings> {
+  const usable = signals.map((s, i) => ({ s, image: images[i] })).filter(({ s }) => motionFrames([s]).length === 1 && s.landmarks?.length === 68);
+  const texture = usable.length >= VIDEO_LIVENESS.minSingleFaceFrames
+    ? await measureTextureMotion(usable.map(({ s, image }) => ({ image: image!, landmarks: s.landmarks! })))
+    : null;
+  return assessVideoLiveness(signals, texture);
+}
+
+/** Combines the per-frame signals (and the texture evidence, when measured) into the evidence's liveness findings. */
+export function assessVideoLiveness(frames: VideoFrameSignals[], texture: TextureMotion | null = null): LivenessFindings {
   const single = frames.filter((f) => f.faceCount === 1);
   const inside = single.filter(landmarksInsideFrame);
   const motion = inside.length >= VIDEO_LIVENESS.minSingleFaceFrames ? nonRigidMotion(inside.map((f) => f.landmarks)) : null;
@@ -90,6 +103,12 @@ export function assessVideoLiveness(frames: VideoFrameSignals[]): LivenessFindin
     motionFrames: inside.length,
   };
   if (motion !== null) signals.nonRigidMotion = motion;
+  if (texture) {
+    signals.textureResidual = texture.all;
+    signals.textureEyes = texture.eyes;
+    signals.textureMouth = texture.mouth;
+    signals.textureRigid = texture.rigid;
+  }
   const iods = single.map((f) => f.landmarks).filter((l): l is Point[] => l !== undefined && l.length === 68).map(interOcularDistance);
   if (iods.length > 0) signals.faceIodPx = quantile(iods, 0.5);
   if (passive.length > 0) {
@@ -101,17 +120,25 @@ export function assessVideoLiveness(frames: VideoFrameSignals[]): LivenessFindin
 }
 
 /**
- * Score in [0, 1]: the motion evidence, capped by identity consistency and by how many
- * frames held exactly one face, and scaled by the passive models when present. Each
- * component is a ramp between the highest value seen in still-photo replays and the lowest
- * seen in live clips (thresholds.ts), so 0.5 sits between the two populations.
+ * Score in [0, 1]: the texture evidence (what one homography of the face's pixels cannot
+ * explain), capped by identity consistency and by how many frames held exactly one face, and
+ * scaled by the passive models when present. Each component is a ramp between the highest value
+ * seen in still-photo replays and the lowest seen in live clips (thresholds.ts), so 0.5 sits
+ * between the two populations. The 68-point landmark residual (`nonRigidMotion`) is reported but
+ * does not score: live clips and replays overlap on it (landmark jitter on a moved photo is as
+ * large as a live face's expressions). No texture measurement (fewer than three usable frames,
+ * or a provider without landmarks) scores 0: not approved.
  */
 export function combineVideoLiveness(signals: Record<string, number>): number {
   const t = VIDEO_LIVENESS;
   if ((signals.singleFaceFrames ?? 0) < t.minSingleFaceFrames) return 0;
+  // Faces cut by the frame edge are no motion evidence; too few left: no judgement.
+  if ((signals.motionFrames ?? 0) < t.minSingleFaceFrames) return 0;
   // Below this face size landmark jitter is as large as real expressions: no motion evidence.
   if ((signals.faceIodPx ?? 0) < t.minFaceIodPx) return 0;
-  const motion = ramp(signals.nonRigidMotion ?? 0, t.motionRampLow, t.motionRampHigh);
+  // Landmarks far less consistent than any real face's (mis-detections): the alignment behind the texture is meaningless.
+  if ((signals.nonRigidMotion ?? 0) > t.maxLandmarkResidual) return 0;
+  const motion = ramp(signals.textureResidual ?? 0, t.textureRampLow, t.textureRampHigh);
   const identity = ramp(signals.identityConsistency ?? 0, t.identityRampLow, t.identityRampHigh);
   const framing = ramp(signals.singleFaceRatio ?? 0, t.singleFaceRatioRampLow, 1);
   const passive = signals.passive === undefined ? 1 : ramp(signals.passive, t.passiveRampLow, t.passiveRampHigh);

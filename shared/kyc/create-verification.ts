@@ -15,7 +15,10 @@ import {
 } from './idempotency-store';
 import type { KycSettings } from './kyc-settings';
 import type { UploadManifest } from './messages';
-import { receiveVerificationUpload, type UploadInput } from './upload';
+import { receiveVerificationUpload, type ReceivedUpload, type UploadInput } from './upload';
+import type { UsedChallenge } from './challenges/challenge';
+import { consumeChallenge, type ChallengeDeps } from './challenges/issue-challenge';
+import { DEFAULT_KYC_POLICY, type TenantKycPolicy } from './kyc-policy';
 import {
   applyStatusChange,
   newVerificationRecord,
@@ -57,7 +60,16 @@ export interface VerificationApiDeps {
   newId?: () => string;
   logger?: Logger;
   sniff?: (head: Uint8Array) => SniffedMedia | null;
+  /** Active liveness challenges; without it a `challengeId` is refused (400 `challenge-not-found`). */
+  challenges?: ChallengeDeps;
+  /** The tenant's KYC policy (does a video need a challenge?); defaults when absent. */
+  kycPolicy?: TenantKycPolicy;
 }
+
+export const challengeRequired = () =>
+  new DomainError('challenge-required', "This tenant requires video selfies to carry a 'challengeId' (POST /api/v1/verifications/challenges first)", 400);
+const challengeNeedsVideo = () =>
+  new DomainError('challenge-needs-video', "A 'challengeId' goes with a 'selfieVideo', not a photo selfie", 400);
 
 export interface CreateVerificationInput extends Omit<UploadInput, 'verificationId'> {
   /** Raw Idempotency-Key header, if sent. */
@@ -156,6 +168,18 @@ export function createVerificationApi(deps: VerificationApiDeps) {
     }
   }
 
+  /** Uses the upload's challenge for this verification, or checks that the tenant does not require one. */
+  async function challengeFor(tenantId: string, id: string, upload: ReceivedUpload): Promise<UsedChallenge | undefined> {
+    const video = upload.media.selfie.kind === 'video';
+    if (upload.challengeId === undefined) {
+      if (video && (await (deps.kycPolicy?.(tenantId) ?? DEFAULT_KYC_POLICY)).requireVideoChallenge) throw challengeRequired();
+      return undefined;
+    }
+    if (!video) throw challengeNeedsVideo();
+    if (!deps.challenges) throw new DomainError('challenge-not-found', 'No such challenge for this tenant; request a new one', 400);
+    return consumeChallenge(tenantId, upload.challengeId, id, deps.challenges);
+  }
+
   async function create(input: CreateVerificationInput): Promise<CreateVerificationResult> {
     await checkBacklog();
     const { tenantId } = input;
@@ -205,6 +229,9 @@ export function createVerificationApi(deps: VerificationApiDeps) {
         ...(upload.subjectRef === undefined ? {} : { subjectRef: upload.subjectRef }),
         ...(upload.callbackUrl === undefined ? {} : { callbackUrl: upload.callbackUrl }),
       };
+      const challenge = await challengeFor(tenantId, id, upload);
+      if (challenge) manifest.challenge = challenge;
+      if (upload.livenessSession) manifest.livenessSessionExpected = true;
       await blobs.upload(manifestBlobName(tenantId, id), Buffer.from(JSON.stringify(manifest)), 'application/json');
     } catch (e) {
       await Promise.allSettled([
@@ -269,6 +296,8 @@ export async function markUploaded(
             requestFingerprint: manifest.requestFingerprint,
             ...(manifest.subjectRef === undefined ? {} : { subjectRef: manifest.subjectRef }),
             ...(manifest.callbackUrl === undefined ? {} : { callbackUrl: manifest.callbackUrl }),
+            ...(manifest.challenge === undefined ? {} : { challenge: manifest.challenge }),
+            ...(manifest.livenessSessionExpected ? { livenessSessionExpected: true } : {}),
           },
           now,
         ).record

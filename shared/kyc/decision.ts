@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Evidence, ImageFindings } from './evidence';
 import type { KycSettings } from './kyc-settings';
+import { DEFAULT_KYC_POLICY, type KycPolicy } from './kyc-policy';
+import { challengeStepSchema } from './challenges/challenge';
 import { reasonCodeSchema, type DecisionReason } from './reasons';
 
 export const outcomeSchema = z.enum(['approved', 'declined', 'review']);
@@ -25,6 +27,10 @@ export const decisionSchema = z.object({
     passed: z.boolean(),
     method: livenessMethodSchema,
   }),
+  /** Present when the selfie video answered an active challenge: the steps asked, the movements seen. */
+  challenge: z
+    .object({ matched: z.boolean(), steps: z.array(challengeStepSchema), observed: z.array(challengeStepSchema) })
+    .optional(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
 
@@ -75,11 +81,14 @@ function livenessThreshold(method: Decision['liveness']['method'], t: DecisionTh
  * second "ghost" portrait; when the evidence builder still found one dominant portrait, the
  * similarity is there and the extra face is ignored).
  *
+ * An active challenge whose steps the video did not follow in order is `review` (CHALLENGE_MISMATCH),
+ * and so is a photo selfie the tenant's policy does not let be auto-approved.
+ *
  * Failed liveness is `review`, never `approved`: passive anti-spoof misjudges real people in poor
  * light often enough that an automatic decline would turn capture problems into fraud verdicts;
  * it still declines when the faces also clearly differ.
  */
-export function decide(evidence: Evidence, t: DecisionThresholds): Decision {
+export function decide(evidence: Evidence, t: DecisionThresholds, policy: Pick<KycPolicy, 'allowPhotoAutoApprove'> = DEFAULT_KYC_POLICY): Decision {
   const { document, selfie } = evidence;
   const reasons = new Set<DecisionReason>();
 
@@ -116,6 +125,10 @@ export function decide(evidence: Evidence, t: DecisionThresholds): Decision {
     if (selfieHasOneFace) reasons.add('LIVENESS_UNAVAILABLE');
   }
   else if (!livenessPassed) reasons.add('LIVENESS_FAILED');
+  // An active challenge not followed in order: possibly a replayed video; a person looks.
+  if (evidence.challenge && !evidence.challenge.matched) reasons.add('CHALLENGE_MISMATCH');
+  // The tenant's policy: a photo selfie that would be approved goes to a person instead.
+  if (reasons.size === 0 && selfie.kind === 'photo' && !policy.allowPhotoAutoApprove) reasons.add('PHOTO_AUTO_APPROVE_DISABLED');
 
   const outcome: Outcome =
     reasons.size === 0
@@ -129,5 +142,8 @@ export function decide(evidence: Evidence, t: DecisionThresholds): Decision {
     reasons: [...reasons],
     faceMatch: { score: similarity, threshold: t.matchThreshold, provider: evidence.provider },
     liveness: { score: livenessScore, passed: livenessPassed, method },
+    ...(evidence.challenge
+      ? { challenge: { matched: evidence.challenge.matched, steps: evidence.challenge.steps, observed: evidence.challenge.observed } }
+      : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Evidence } from './evidence';
+import { challengeStepSchema } from './challenges/challenge';
 
 /** Runtime check of `Evidence` where it crosses from the face adapters into the decision. */
 const score = z.number().min(0).max(1);
@@ -30,6 +31,14 @@ export const evidenceSchema = z.object({
       signals: z.record(z.string(), z.number()),
     })
     .nullable(),
+  challenge: z
+    .object({
+      steps: z.array(challengeStepSchema),
+      observed: z.array(challengeStepSchema),
+      matched: z.boolean(),
+      signals: z.record(z.string(), z.number()),
+    })
+    .optional(),
 }) satisfies z.ZodType<Evidence>;
 
 export const parseEvidence = (value: unknown): Evidence => evidenceSchema.parse(value);

@@ -25,6 +25,15 @@ export interface LivenessFindings {
   signals: Record<string, number>;
 }
 
+/** How the selfie video followed its active challenge (`kyc/challenges/match-challenge.ts`). */
+export interface ChallengeFindings {
+  steps: Array<'turn-left' | 'turn-right' | 'blink'>;
+  observed: Array<'turn-left' | 'turn-right' | 'blink'>;
+  matched: boolean;
+  /** Measurements behind `observed` (frames, framesWithFace, maxLeftYaw, maxRightYaw, minEyeRatio). */
+  signals: Record<string, number>;
+}
+
 export interface Evidence {
   provider: 'local' | 'azure';
   document: ImageFindings;
@@ -44,4 +53,6 @@ export interface Evidence {
   /** Similarity of the document face and the selfie face; null when either has no single clear face. */
   similarity: number | null;
   liveness: LivenessFindings | null;
+  /** Present when the video answered an active challenge. */
+  challenge?: ChallengeFindings;
 }

@@ -49,6 +49,12 @@ export const kycSettingsSchema = z
     minFramesWithOneFaceRatio: unit.default(0.6),
     /** Frames taken, evenly spaced, from a selfie video. */
     frameCount: z.number().int().min(1).max(30).default(5),
+    /** Frames taken from a video that answers an active challenge: enough to see each head turn and the eyes closed. */
+    challengeFrameCount: z.number().int().min(6).max(60).default(24),
+    /** Longest the faces step waits for an announced Azure liveness session to finish before deciding without it, in seconds. */
+    livenessSessionWaitSeconds: z.number().int().min(10).max(3600).default(600),
+    /** How often the faces step looks at a pending liveness session again (a scheduled message each time), in seconds. */
+    livenessSessionPollSeconds: z.number().int().min(1).max(300).default(15),
     /** Wall-clock limit for frame extraction, in milliseconds. */
     frameExtractionTimeoutMs: z.number().int().min(1000).default(20_000),
     /** Active messages on `frames` + `faces` above which POST answers 503. */

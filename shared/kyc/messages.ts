@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { outcomeSchema } from './decision';
 import { failureReasonSchema, reasonCodeSchema } from './reasons';
 import { callbackUrlSchema, subjectRefSchema, verificationMediaSchema } from './verification';
+import { usedChallengeSchema } from './challenges/challenge';
 
 /** Names a verification; the body of `frames` and `faces` messages. */
 export const verificationRefSchema = z.object({
@@ -14,14 +15,19 @@ export type VerificationRef = z.infer<typeof verificationRefSchema>;
 export const framesMessageSchema = verificationRefSchema;
 export type FramesMessage = z.infer<typeof framesMessageSchema>;
 
-/** `faces` queue: analyse this verification's document and selfie (photo or frames). */
-export const facesMessageSchema = verificationRefSchema;
+/**
+ * `faces` queue: analyse this verification's document and selfie (photo or frames). `livenessWait`
+ * counts the scheduled re-deliveries while an Azure liveness session is still running.
+ */
+export const facesMessageSchema = verificationRefSchema.extend({ livenessWait: z.number().int().min(1).optional() });
 export type FacesMessage = z.infer<typeof facesMessageSchema>;
 
 /** Deterministic message ids: a repeated producer run yields the same id, which the broker drops. */
 export const messageIds = {
   frames: (verificationId: string) => `${verificationId}:frames`,
   faces: (verificationId: string) => `${verificationId}:faces`,
+  /** The n-th look at a pending liveness session: a new message (never a redelivery), once per round. */
+  facesLivenessWait: (verificationId: string, round: number) => `${verificationId}:faces:liveness-wait:${round}`,
   completed: (verificationId: string) => `${verificationId}:verification.completed`,
   /** A person's decision on a review case: an event of its own, after the automated `review` one. */
   reviewed: (verificationId: string) => `${verificationId}:verification.completed:reviewed`,
@@ -39,6 +45,10 @@ export const uploadManifestSchema = z.object({
   requestFingerprint: z.string(),
   subjectRef: subjectRefSchema.optional(),
   callbackUrl: callbackUrlSchema.optional(),
+  /** The client said it will run an Azure liveness session (`livenessSession=true`): the faces step waits for it. */
+  livenessSessionExpected: z.boolean().optional(),
+  /** The active liveness challenge the video answers, already used for this verification. */
+  challenge: usedChallengeSchema.optional(),
 });
 export type UploadManifest = z.infer<typeof uploadManifestSchema>;
 

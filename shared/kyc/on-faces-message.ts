@@ -1,22 +1,20 @@
-import { DomainError } from '../errors';
 import { failVerification, publishCompletion, recordDecisionOf } from './completion';
 import { decide } from './decision';
+import { DEFAULT_KYC_POLICY } from './kyc-policy';
 import type { LivenessFindings } from './evidence';
 import { parseEvidence } from './evidence-schema';
 import { mediaFailureReason } from './media-failure';
-import { facesMessageSchema } from './messages';
+import { facesMessageSchema, messageIds, type FacesMessage } from './messages';
+import { QUEUES } from '../names';
 import { ifStillThere } from './verification-store';
 import type { PipelineDeps, SelfieImages } from './pipeline-ports';
 import { applyStatusChange, isTerminal, type VerificationRecord } from './verification';
-
-/** The app has not finished the liveness session yet: retryable, the queue delivers the message again. */
-export const livenessSessionPending = (verificationId: string) =>
-  new DomainError('liveness-session-pending', `Liveness session of verification ${verificationId} has no result yet`, 503, {}, false);
 
 export type FacesResult =
   | { action: 'ignored'; why: 'no-record' | 'erased' }
   | { action: 'already-done'; status: VerificationRecord['status'] }
   | { action: 'decided'; status: VerificationRecord['status'] }
+  | { action: 'waiting-for-liveness-session'; round: number }
   | { action: 'failed'; reason: 'UNREADABLE_MEDIA' | 'VIDEO_TOO_LONG' };
 
 /** Loads and normalises the document and the selfie (photo, or the extracted frames). */
@@ -32,12 +30,35 @@ async function loadImages(record: VerificationRecord, deps: PipelineDeps): Promi
   return { document, selfie: { kind: 'video', frames } };
 }
 
-/** The session's liveness when the record has one and sessions are configured; throws (retryable) while it runs. */
-async function livenessFromSession(record: VerificationRecord, deps: PipelineDeps): Promise<LivenessFindings | undefined> {
-  if (!record.livenessSessionId || !deps.livenessSessions) return undefined;
-  const result = await deps.livenessSessions.result(record.livenessSessionId);
-  if (result === 'pending') throw livenessSessionPending(record.id);
-  return result;
+/**
+ * The session's liveness when the record has (or announced) one and sessions are configured;
+ * `'pending'` while the app has not finished it (or not started it yet).
+ */
+async function livenessFromSession(record: VerificationRecord, deps: PipelineDeps): Promise<LivenessFindings | 'pending' | undefined> {
+  if (!deps.livenessSessions) return undefined;
+  if (!record.livenessSessionId) return record.livenessSessionExpected ? 'pending' : undefined;
+  return deps.livenessSessions.result(record.livenessSessionId);
+}
+
+/** What an expired wait decides on: no session verdict, which scores 0 like a session finished without one (→ review). */
+const NO_SESSION_RESULT: LivenessFindings = { score: 0, method: 'azure-liveness-session', signals: { sessionWaitExpired: 1 } };
+
+/**
+ * Looks at the session again later without using up a delivery: a new message with a
+ * deterministic id per round (a repeated run sends the same one, which the broker drops),
+ * scheduled `livenessSessionPollSeconds` ahead. False once the wait is over.
+ */
+async function scheduleSessionWait(ref: FacesMessage, deps: PipelineDeps): Promise<{ round: number } | false> {
+  const round = (ref.livenessWait ?? 0) + 1;
+  const { livenessSessionPollSeconds: poll, livenessSessionWaitSeconds: wait } = deps.settings;
+  if ((round - 1) * poll >= wait) return false;
+  await deps.sender.send(QUEUES.faces, {
+    messageId: messageIds.facesLivenessWait(ref.verificationId, round),
+    body: { tenantId: ref.tenantId, verificationId: ref.verificationId, livenessWait: round },
+    correlationId: ref.verificationId,
+    scheduledEnqueueTimeUtc: new Date(deps.clock.now().getTime() + poll * 1000),
+  });
+  return { round };
 }
 
 /**
@@ -66,8 +87,14 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
   if (!begun || begun.record.mediaErasedAt) return { action: 'ignored', why: 'erased' };
   const started = begun.record;
   // A mobile liveness session's verdict replaces the passive photo/frame liveness; read it first so a
-  // session still in progress costs no face work (the throw makes the queue deliver the message again).
-  const sessionLiveness = await livenessFromSession(started, deps);
+  // session still in progress costs no face work. While it runs, this message completes and a scheduled
+  // one looks again: waiting uses no deliveries, so a slow app never ends in the poison path.
+  let sessionLiveness = await livenessFromSession(started, deps);
+  if (sessionLiveness === 'pending') {
+    const waiting = await scheduleSessionWait(ref, deps);
+    if (waiting) return { action: 'waiting-for-liveness-session', round: waiting.round };
+    sessionLiveness = NO_SESSION_RESULT;
+  }
   let images: { document: Buffer; selfie: SelfieImages };
   try {
     images = await loadImages(started, deps);
@@ -80,9 +107,9 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
     await failVerification(ref, reason, deps);
     return { action: 'failed', reason };
   }
-  const collected = await deps.collectEvidence(images);
-  const evidence = parseEvidence(sessionLiveness ? { ...collected, liveness: sessionLiveness } : collected);
-  const decision = decide(evidence, deps.settings);
+  const collected = await deps.collectEvidence({ ...images, ...(started.challenge ? { challenge: started.challenge } : {}) });
+  const evidence = parseEvidence(sessionLiveness === undefined ? collected : { ...collected, liveness: sessionLiveness });
+  const decision = decide(evidence, deps.settings, await (deps.kycPolicy?.(tenantId) ?? DEFAULT_KYC_POLICY));
 
   // ETag-conditioned: a record erased meanwhile is not written back (no decision, no announcement).
   const decided = await ifStillThere(() =>

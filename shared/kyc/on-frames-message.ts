@@ -53,7 +53,7 @@ export async function onFramesMessage(message: unknown, deps: PipelineDeps): Pro
     const path = join(dir, `selfie-video.${video.blobName.split('.').pop() ?? 'bin'}`);
     await deps.blobs.downloadToFile(video.blobName, path);
     frames = await deps.extractFrames(path, {
-      count: deps.settings.frameCount,
+      count: current.challenge ? Math.max(deps.settings.frameCount, deps.settings.challengeFrameCount) : deps.settings.frameCount,
       timeoutMs: deps.settings.frameExtractionTimeoutMs,
       maxDurationS: deps.settings.maxSelfieVideoSeconds,
     });

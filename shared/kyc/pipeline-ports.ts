@@ -5,6 +5,8 @@ import type { WebhookEvent } from '../webhooks';
 import type { BlobStore } from './blob-store';
 import type { Evidence, LivenessFindings } from './evidence';
 import type { KycSettings } from './kyc-settings';
+import type { UsedChallenge } from './challenges/challenge';
+import type { TenantKycPolicy } from './kyc-policy';
 import type { VerificationStore } from './verification-store';
 
 /** Extracts evenly spaced JPEG frames from a video file; throws `MediaError` for unusable video. */
@@ -20,7 +22,7 @@ export type ImageNormaliser = (image: Buffer) => Promise<Buffer>;
 export type SelfieImages = { kind: 'photo'; image: Buffer } | { kind: 'video'; frames: Buffer[] };
 
 /** Face analysis of normalised images into `Evidence` (`shared/face` `buildEvidence` with a provider). */
-export type EvidenceCollector = (input: { document: Buffer; selfie: SelfieImages }) => Promise<Evidence>;
+export type EvidenceCollector = (input: { document: Buffer; selfie: SelfieImages; challenge?: UsedChallenge }) => Promise<Evidence>;
 
 /** Queues the signed `verification.completed` webhook to a verification's `callbackUrl` (else the tenant's endpoint); idempotent by `event.id`. */
 export type CompletionWebhook = (input: { tenantId: string; callbackUrl?: string; event: WebhookEvent }) => Promise<void>;
@@ -54,4 +56,6 @@ export interface PipelineDeps {
   tempDir?: string;
   /** When set, a verification with a `livenessSessionId` takes its liveness from that session. */
   livenessSessions?: LivenessSessions;
+  /** The tenant's KYC policy for the decision (photo auto-approval); defaults when absent. */
+  kycPolicy?: TenantKycPolicy;
 }

@@ -19,6 +19,8 @@ export const REASONS = {
   INCONSISTENT_SELFIE_VIDEO: 'Too few video frames show exactly one face to judge the video as one person.',
   LIVENESS_FAILED: 'The liveness check did not pass (possible photo of a photo, screen or mask).',
   LIVENESS_UNAVAILABLE: 'No liveness result could be computed for the selfie.',
+  CHALLENGE_MISMATCH: "The head movements in the selfie video did not follow the challenge's steps in order.",
+  PHOTO_AUTO_APPROVE_DISABLED: "The tenant's KYC policy does not auto-approve photo selfies (`allowPhotoAutoApprove: false`): a person decides.",
   UNREADABLE_MEDIA: 'A file could not be decoded (corrupt, truncated or not really the declared format).',
   VIDEO_TOO_LONG: 'The selfie video is longer than the allowed duration.',
   PROCESSING_FAILED: 'Processing failed repeatedly for a reason unrelated to the media (the message was dead-lettered), or stalled past `kyc.stalledAfterMinutes`.',

@@ -45,6 +45,9 @@ export interface ReceivedUpload {
   media: VerificationMedia;
   subjectRef?: string;
   callbackUrl?: string;
+  challengeId?: string;
+  /** The client announced an Azure liveness session. */
+  livenessSession?: boolean;
   /**
    * sha256 over every part's name, size and content hash and the text fields: equal for
    * byte-identical requests whatever their multipart boundary (Idempotency-Key check).
@@ -56,7 +59,13 @@ export interface ReceivedUpload {
 export const uploadFieldsSchema = z.strictObject({
   subjectRef: subjectRefSchema.optional(),
   callbackUrl: callbackUrlSchema.optional(),
+  /** An active liveness challenge (`POST /api/v1/verifications/challenges`) the selfie video follows. */
+  challengeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
+  /** `true`: the app will run an Azure liveness session for this verification (LIVENESS.md); the decision waits for it. */
+  livenessSession: z.enum(['true', 'false']).optional(),
 });
+type TextField = keyof z.infer<typeof uploadFieldsSchema>;
+const TEXT_FIELDS: readonly string[] = ['subjectRef', 'callbackUrl', 'challengeId', 'livenessSession'] satisfies TextField[];
 
 type FileField = 'document' | 'selfie' | 'selfieVideo';
 const FILE_FIELDS: Record<FileField, { part: MediaPart; kind: SniffedMedia['kind'] }> = {
@@ -144,7 +153,7 @@ class MultipartReception {
           limits: {
             fieldNameSize: 64,
             fieldSize: 4096,
-            fields: 4,
+            fields: 5,
             files: 4,
             parts: 8,
             headerPairs: 16,
@@ -193,7 +202,7 @@ class MultipartReception {
   private onField(name: string, value: string, truncated: boolean): void {
     if (this.failure) return;
     if (isFileField(name)) return this.fail(badRequest(`'${name}' must be a file part`));
-    if (name !== 'subjectRef' && name !== 'callbackUrl') return this.fail(badRequest(`Unknown field '${name}'`));
+    if (!TEXT_FIELDS.includes(name)) return this.fail(badRequest(`Unknown field '${name}'`));
     if (this.seen.has(name)) return this.fail(badRequest(`Field '${name}' given twice`));
     if (truncated) return this.fail(badRequest(`Field '${name}' is too long`));
     this.seen.add(name);
@@ -302,6 +311,9 @@ class MultipartReception {
             .map((r) => [r.field, r.stored.sizeBytes, r.sha256]),
           subjectRef: this.fields.subjectRef ?? null,
           callbackUrl: this.fields.callbackUrl ?? null,
+          // Only when sent, so fingerprints of requests without one stay what they were.
+          ...(this.fields.challengeId === undefined ? {} : { challengeId: this.fields.challengeId }),
+          ...(this.fields.livenessSession === undefined ? {} : { livenessSession: this.fields.livenessSession }),
         }),
       )
       .digest('hex');
@@ -312,6 +324,8 @@ class MultipartReception {
       },
       ...(this.fields.subjectRef === undefined ? {} : { subjectRef: this.fields.subjectRef }),
       ...(this.fields.callbackUrl === undefined ? {} : { callbackUrl: this.fields.callbackUrl }),
+      ...(this.fields.challengeId === undefined ? {} : { challengeId: this.fields.challengeId }),
+      ...(this.fields.livenessSession === 'true' ? { livenessSession: true } : {}),
       fingerprint,
     };
   }

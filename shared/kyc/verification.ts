@@ -4,6 +4,7 @@ import { decisionSchema, type Decision } from './decision';
 import { evidenceSchema } from './evidence-schema';
 import { reviewDecisionSchema, reviewViewSchema, toReviewView } from './review/review-decision';
 import { failureReasonSchema, type FailureReason } from './reasons';
+import { usedChallengeSchema, type UsedChallenge } from './challenges/challenge';
 
 /**
  * Lifecycle. `uploading` is internal: the record is written before the first blob so no
@@ -93,6 +94,10 @@ export const verificationRecordSchema = z.object({
   failureReason: failureReasonSchema.optional(),
   /** Azure liveness-with-verify session started for this verification (`liveness-session.ts`); its result replaces photo liveness. */
   livenessSessionId: z.string().min(1).max(128).optional(),
+  /** Set when POST announced a liveness session (`livenessSession=true`): the faces step waits for its result. */
+  livenessSessionExpected: z.boolean().optional(),
+  /** The active liveness challenge the selfie video must follow (`challenges/`); used by this verification only. */
+  challenge: usedChallengeSchema.optional(),
   /** Handler runs that started work, for diagnosing retries and poison. */
   attempts: z.object({ frames: z.number().int().min(0), faces: z.number().int().min(0) }),
   /** Cosmos per-item time to live, in seconds (the record retention). */
@@ -104,7 +109,7 @@ export type VerificationRecord = z.infer<typeof verificationRecordSchema>;
 
 /** What may happen to a verification; `decided` ends in the decision's outcome. */
 export type StatusChange =
-  | { to: 'pending'; media: VerificationMedia; requestFingerprint: string; subjectRef?: string; callbackUrl?: string }
+  | { to: 'pending'; media: VerificationMedia; requestFingerprint: string; subjectRef?: string; callbackUrl?: string; challenge?: UsedChallenge; livenessSessionExpected?: boolean }
   | { to: 'processing'; step: 'frames' | 'faces' }
   | { to: 'decided'; decision: Decision }
   | { to: 'failed'; reason: FailureReason };
@@ -163,6 +168,8 @@ export function applyStatusChange(record: VerificationRecord, change: StatusChan
           requestFingerprint: change.requestFingerprint,
           ...(change.subjectRef === undefined ? {} : { subjectRef: change.subjectRef }),
           ...(change.callbackUrl === undefined ? {} : { callbackUrl: change.callbackUrl }),
+          ...(change.challenge === undefined ? {} : { challenge: change.challenge }),
+          ...(change.livenessSessionExpected ? { livenessSessionExpected: true } : {}),
         },
       };
     case 'processing':

@@ -7,6 +7,9 @@ import { evidenceCollectorFor, ffmpegFrameExtractor, sharpImageNormaliser } from
 import type { LivenessSessionDeps } from '../kyc/liveness-session';
 import type { EvidenceCollector, LivenessSessions, PipelineDeps } from '../kyc/pipeline-ports';
 import { createVerificationStore } from '../kyc/verification-store';
+import { createChallengeStore } from '../kyc/challenges/challenge-store';
+import type { ChallengeDeps } from '../kyc/challenges/issue-challenge';
+import { createKycPolicyStore, type TenantKycPolicy } from '../kyc/kyc-policy';
 import { BLOB_CONTAINERS, COSMOS_CONTAINERS } from '../names';
 import { blobContainer } from '../platform/blob';
 import { systemClock, type Clock } from '../platform/clock';
@@ -38,6 +41,21 @@ export const kycStores = lazy(async () => ({
 
 export const kycSettings = async () => (await settingsStore()).get(SETTINGS.kyc);
 
+/** Active liveness challenges: stored per tenant in `kyc-challenges`. */
+export const challengeDeps = lazy(async (): Promise<ChallengeDeps> => ({
+  challenges: createChallengeStore(await cosmosContainer(COSMOS_CONTAINERS.kycChallenges)),
+  clock: appClock,
+}));
+
+/** Tenants' KYC policies (documents `kyc-policy:{tenantId}` of the `settings` container). */
+export const kycPolicies = lazy(async () => createKycPolicyStore(await cosmosContainer(COSMOS_CONTAINERS.settings)));
+
+/**
+ * A tenant's KYC policy (defaults when never set). The port other flows read, e.g. a capture
+ * page deciding whether to fetch a challenge before recording.
+ */
+export const getTenantKycPolicy: TenantKycPolicy = async (tenantId) => (await kycPolicies()).get(tenantId);
+
 /** The POST/GET API; settings are read per request so a change applies without restart. */
 export async function verificationApi(logger: Logger): Promise<VerificationApi> {
   const { verifications, idempotency, blobs } = await kycStores();
@@ -49,6 +67,8 @@ export async function verificationApi(logger: Logger): Promise<VerificationApi> 
     settings: await kycSettings(),
     clock: appClock,
     logger,
+    challenges: await challengeDeps(),
+    kycPolicy: getTenantKycPolicy,
   });
 }
 
@@ -94,5 +114,6 @@ export async function pipelineDeps(logger: Logger): Promise<PipelineDeps> {
     normaliseImage: sharpImageNormaliser,
     collectEvidence: async (input) => (await evidenceCollector())(input),
     webhook: ({ tenantId, callbackUrl, event }) => sendWebhook({ tenantId, callbackUrl, event }),
+    kycPolicy: getTenantKycPolicy,
   };
 }

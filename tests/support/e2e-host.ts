@@ -141,6 +141,11 @@ export async function startE2eHost(overrides: Record<string, string> = {}): Prom
       while (Date.now() < deadline) {
         const response = await call(`/api/v1/verifications/${id}`, { apiKey: options.apiKey ?? 'demo-a-key' });
         last = await response.text();
+        if (response.status === 429) {
+          // A polite client: many polls on a slow (loaded) machine can exhaust the tenant's budget.
+          await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+          continue;
+        }
         if (response.status !== 200) throw new Error(`GET verification ${id}: ${response.status} ${last}`);
         const view = JSON.parse(last) as VerificationView;
         if ((TERMINAL_STATUSES as readonly string[]).includes(view.status)) return view;

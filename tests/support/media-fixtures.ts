@@ -31,12 +31,12 @@ export type Container = 'mp4' | 'webm-vp8' | 'webm-vp9' | 'mov';
 export const fixtureDir = () => join(tmpdir(), `vouch-media-fixtures-v${RECIPE_VERSION}`);
 export const liveClip = (file: string) => join(LIVE_VIDEO_DIR, file);
 
-async function ffmpeg(args: string[]): Promise<void> {
+export async function ffmpeg(args: string[]): Promise<void> {
   await run(resolveFfmpeg().path, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { maxBuffer: 16 * 1024 * 1024 });
 }
 
 /** Returns the cached file `name`, making it with `make(tempPath)` on first use. */
-async function cached(name: string, make: (out: string) => Promise<void>): Promise<string> {
+export async function cached(name: string, make: (out: string) => Promise<void>): Promise<string> {
   const dir = fixtureDir();
   const path = join(dir, name);
   if (existsSync(path)) return path;

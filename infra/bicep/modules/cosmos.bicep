@@ -40,6 +40,8 @@ var containers = [
   { id: 'webhooks', pk: '/tenantId', ttl: 2592000 }
   { id: 'erasures', pk: '/tenantId', ttl: -1 }
   { id: 'rate-limits', pk: '/tenantId', ttl: 3600 }
+  // TTL on, no default expiry: each challenge carries its own `ttl` (a day, for diagnosis).
+  { id: 'kyc-challenges', pk: '/tenantId', ttl: -1 }
 ]
 
 resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for c in containers: {

@@ -115,3 +115,29 @@ describe('decide', () => {
     assert.equal(decide(evidence({ similarity: 0.19 }), strict).outcome, 'declined');
   });
 });
+
+describe('decide with the tenant policy and active challenges', () => {
+  it('it should send a photo selfie that would be approved to review when the tenant disallows photo auto-approval', () => {
+    const d = decide(evidence({}), settings, { allowPhotoAutoApprove: false });
+    assert.equal(d.outcome, 'review');
+    assert.deepEqual(d.reasons, ['PHOTO_AUTO_APPROVE_DISABLED']);
+    assert.equal(decide(evidence({}), settings, { allowPhotoAutoApprove: true }).outcome, 'approved');
+  });
+
+  it('it should leave declines and video selfies alone under that policy', () => {
+    assert.equal(decide(evidence({ similarity: 0.1 }), settings, { allowPhotoAutoApprove: false }).outcome, 'declined');
+    const video = evidence({ selfie: { kind: 'video', frames: 5, framesWithOneFace: 5 }, liveness: { score: 0.9, method: 'video-frames', signals: {} } });
+    assert.equal(decide(video, settings, { allowPhotoAutoApprove: false }).outcome, 'approved');
+  });
+
+  it('it should approve a followed challenge and send a video that did not follow it to review', () => {
+    const video = evidence({ selfie: { kind: 'video', frames: 24, framesWithOneFace: 24 }, liveness: { score: 0.9, method: 'video-frames', signals: {} } });
+    const steps = ['turn-left', 'turn-right'] as const;
+    const followed = decide({ ...video, challenge: { steps: [...steps], observed: [...steps], matched: true, signals: {} } }, settings);
+    assert.equal(followed.outcome, 'approved');
+    assert.deepEqual(followed.challenge, { matched: true, steps: [...steps], observed: [...steps] });
+    const replayed = decide({ ...video, challenge: { steps: [...steps], observed: ['turn-right', 'turn-left'], matched: false, signals: {} } }, settings);
+    assert.equal(replayed.outcome, 'review');
+    assert.deepEqual(replayed.reasons, ['CHALLENGE_MISMATCH']);
+  });
+});

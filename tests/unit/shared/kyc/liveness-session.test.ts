@@ -125,8 +125,8 @@ const deps = (withPort = true): LivenessSessionDeps => ({
 });
 const pipeline = (): PipelineDeps => ({ ...h.pipeline, livenessSessions: sessionsPort() });
 
-async function postPhoto(): Promise<string> {
-  const parts = [{ name: 'document', file: await jpeg(320, 240) }, { name: 'selfie', file: await png(320, 240) }];
+async function postPhoto(fields: Array<{ name: string; value: string }> = []): Promise<string> {
+  const parts = [{ name: 'document', file: await jpeg(320, 240) }, { name: 'selfie', file: await png(320, 240) }, ...fields];
   return (await h.api.create(createInput(h.tenantId, await formRequest(parts)))).id;
 }
 
@@ -201,21 +201,45 @@ describe('liveness-with-verify session', () => {
     });
   });
 
-  it('should decide on the session\'s liveness, retrying while the session is still pending', async () => {
+  it('should decide on the session\'s liveness, waiting by scheduled messages (no redelivery) while it is pending', async () => {
     const id = await postPhoto();
     const ref = { tenantId: h.tenantId, verificationId: id };
     const { sessionId } = await startLivenessSession(ref, deps());
     const evidenceBefore = h.evidenceCalls.length;
 
-    await assert.rejects(onFacesMessage(ref, pipeline()), domainError('liveness-session-pending', 503));
-    assert.equal((await h.verifications.get(h.tenantId, id))?.status, 'processing', 'left for the retry');
+    assert.deepEqual(await onFacesMessage(ref, pipeline()), { action: 'waiting-for-liveness-session', round: 1 });
+    assert.equal((await h.verifications.get(h.tenantId, id))?.status, 'processing', 'left for the next look');
     assert.equal(h.evidenceCalls.length, evidenceBefore, 'no face work while pending');
+    const waits = h.sender.on('faces').filter((m) => m.messageId === `${id}:faces:liveness-wait:1`);
+    assert.equal(waits.length, 1, 'one scheduled message with a deterministic id');
+    assert.ok(waits[0]!.scheduledEnqueueTimeUtc, 'scheduled, not immediate');
+    assert.deepEqual(waits[0]!.body, { ...ref, livenessWait: 1 });
 
     stub.sessions.get(sessionId)!.body = finished(sessionId, 'realface', 0.83);
-    assert.deepEqual(await onFacesMessage(ref, pipeline()), { action: 'decided', status: 'approved' });
+    assert.deepEqual(await onFacesMessage({ ...ref, livenessWait: 1 }, pipeline()), { action: 'decided', status: 'approved' });
     const record = await h.verifications.get(h.tenantId, id);
     assert.deepEqual(record?.decision?.liveness, { score: 1, passed: true, method: 'azure-liveness-session' });
     assert.equal(record?.attempts.faces, 2);
+  });
+
+  it('should wait for an announced session the app has not started yet, instead of deciding without it', async () => {
+    const id = await postPhoto([{ name: 'livenessSession', value: 'true' }]);
+    const ref = { tenantId: h.tenantId, verificationId: id };
+    assert.equal((await h.verifications.get(h.tenantId, id))?.livenessSessionExpected, true);
+    assert.deepEqual(await onFacesMessage(ref, pipeline()), { action: 'waiting-for-liveness-session', round: 1 });
+    const { sessionId } = await startLivenessSession(ref, deps());
+    stub.sessions.get(sessionId)!.body = finished(sessionId, 'realface', 0.9);
+    assert.deepEqual(await onFacesMessage({ ...ref, livenessWait: 1 }, pipeline()), { action: 'decided', status: 'approved' });
+  });
+
+  it('should stop waiting when the session wait expires and send the verification to review', async () => {
+    const id = await postPhoto([{ name: 'livenessSession', value: 'true' }]);
+    const ref = { tenantId: h.tenantId, verificationId: id };
+    const settings = { ...h.pipeline.settings, livenessSessionWaitSeconds: 20, livenessSessionPollSeconds: 15 };
+    assert.deepEqual(await onFacesMessage({ ...ref, livenessWait: 1 }, { ...pipeline(), settings }), { action: 'waiting-for-liveness-session', round: 2 });
+    assert.deepEqual(await onFacesMessage({ ...ref, livenessWait: 2 }, { ...pipeline(), settings }), { action: 'decided', status: 'review' });
+    const decision = (await h.verifications.get(h.tenantId, id))?.decision;
+    assert.deepEqual(decision?.liveness, { score: 0, passed: false, method: 'azure-liveness-session' });
   });
 
   it('should fail liveness when the session found a spoof, even though photo liveness passed', async () => {
