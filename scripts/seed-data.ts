@@ -28,7 +28,7 @@ import { isConflict } from '../shared/orders/cosmos-errors';
 
 const SEEDED_AT = '2026-01-01T00:00:00.000Z';
 
-export const DEMO_ADMIN: Actor = { role: 'admin', id: 'admin-demo' };
+export const DEMO_ADMIN: Actor = { role: 'admin', id: 'admin-demo', tenantId: 'platform' };
 
 export const DEMO_MERCHANTS: MerchantDoc[] = [
   { id: 'demo-a', type: 'merchant', tenantId: 'demo-a', name: 'Demo Merchant A', active: true, defaultStoreId: 'demo-a-main' },

@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   'audit.read',
   'order.fraud-check',
   'retention.erase',
+  'order.status-change',
+  'order.details-read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -233,7 +233,7 @@ describe('order engine e2e (local runtime)', () => {
   it('should leave balances and postings as one delivery left them when every message and activity runs twice', async () => {
     const engine = await orderEngine();
     const support = await token('support-e2e', ['support']);
-    const supportActor = { role: 'support' as const, id: 'support-e2e' };
+    const supportActor = { role: 'support' as const, id: 'support-e2e', tenantId: 'platform' };
     const durableApi = `${host.origin}/runtime/webhooks/durabletask/instances`;
     const raise = (id: string, order: OrderDoc) =>
       fetch(`${durableApi}/${id}/raiseEvent/${ORDER_EVENTS.statusChanged}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(snapshotOf(order)) });
@@ -384,7 +384,7 @@ describe('order engine e2e (local runtime)', () => {
       await waitForStatus(id, 'review');
       assert.equal((await instance(id)).runtimeStatus, 'Running', 'the orchestration waits for people');
       // What the admin review endpoint does: the status change, then the event to the orchestration.
-      await (await orderEngine()).applyOrderAction({ role: 'support', id: 'support-e2e' }, 'demo-a', id, { action: 'approve_review' });
+      await (await orderEngine()).applyOrderAction({ role: 'support', id: 'support-e2e', tenantId: 'platform' }, 'demo-a', id, { action: 'approve_review' });
       await raise(id);
       await waitForStatus(id, 'assigned');
       const order = await (await orderEngine()).getOrder('demo-a', id);

@@ -12,7 +12,7 @@ const merchants: Record<string, Actor> = {
   'demo-a': { role: 'merchant', id: 'ua', tenantId: 'demo-a' },
   'demo-b': { role: 'merchant', id: 'ub', tenantId: 'demo-b' },
 };
-const support: Actor = { role: 'support', id: 'sup' };
+const support: Actor = { role: 'support', id: 'sup', tenantId: 'platform' };
 
 /** Duplicates that a replayed operation may meet; anything else is a real failure. */
 const isReplayRefusal = (e: unknown) => e instanceof DomainError && ['illegal-transition', 'forbidden'].includes(e.code);

@@ -170,7 +170,7 @@ describe('order flow against Cosmos', () => {
     assert.deepEqual(d.order.fraud?.reasons, ['customer-blocked']);
     const big = await engine.createOrder({ tenantId: 'demo-a', direction: 'payin', body: payin({ amount: '60000.00', customerRef: 'big' }), actor: merchantA });
     assert.equal((await engine.assignOrder('demo-a', big.id)).outcome, 'review');
-    const support: Actor = { role: 'support', id: 'sup' };
+    const support: Actor = { role: 'support', id: 'sup', tenantId: 'platform' };
     assert.equal((await engine.applyOrderAction(support, 'demo-a', big.id, { action: 'approve_review' })).status, 'new');
     assert.equal((await engine.assignOrder('demo-a', big.id)).outcome, 'assigned');
     // Each decision audited once, though the reviewed order was assigned twice.
