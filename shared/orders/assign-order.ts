@@ -129,9 +129,10 @@ async function findCandidates(deps: OrderDeps, order: OrderDoc): Promise<Candida
     .query<RequisiteDoc>(
       {
         query:
-          "SELECT * FROM c WHERE c.type = 'requisite' AND c.status = 'active' AND c.method = @method AND c.currency = @currency" +
+          "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'requisite' AND c.status = 'active' AND c.method = @method AND c.currency = @currency" +
           ' AND c.minOrderMinor <= @amount AND c.maxOrderMinor >= @amount',
         parameters: [
+          { name: '@tenantId', value: PLATFORM_TENANT },
           { name: '@method', value: order.method },
           { name: '@currency', value: order.currency },
           { name: '@amount', value: order.amountMinor },

@@ -80,8 +80,8 @@ export interface RequisiteFilter {
 
 /** Requisites (never reservation docs) matching `filter`, one page at a time; single-partition query. */
 export function listRequisites(deps: Pick<OrderDeps, 'store'>, filter: RequisiteFilter, page: { limit: number; continuation?: string | undefined }): Promise<Page<RequisiteDoc>> {
-  const where = ["c.type = 'requisite'"];
-  const parameters: { name: string; value: string }[] = [];
+  const where = ['c.tenantId = @tenantId', "c.type = 'requisite'"];
+  const parameters: { name: string; value: string }[] = [{ name: '@tenantId', value: PLATFORM_TENANT }];
   if (filter.traderId !== undefined) {
     where.push('c.traderId = @traderId');
     parameters.push({ name: '@traderId', value: filter.traderId });

@@ -43,8 +43,11 @@ export async function anonymiseOrders(deps: OrderAnonymisationDeps, tenantId: st
   const { resources: matching } = await orders.items
     .query<{ id: string; assignment?: unknown; receipts?: unknown }>(
       {
-        query: "SELECT c.id, c.assignment, c.receipts FROM c WHERE c.type = 'order' AND c.customerRef = @ref",
-        parameters: [{ name: '@ref', value: customerRef }],
+        query: "SELECT c.id, c.assignment, c.receipts FROM c WHERE c.tenantId = @tenantId AND c.type = 'order' AND c.customerRef = @ref",
+        parameters: [
+          { name: '@tenantId', value: tenantId },
+          { name: '@ref', value: customerRef },
+        ],
       },
       { partitionKey: tenantId },
     )
@@ -72,8 +75,11 @@ export async function anonymiseOrders(deps: OrderAnonymisationDeps, tenantId: st
   const { resources: counters } = await orders.items
     .query<{ id: string }>(
       {
-        query: "SELECT c.id FROM c WHERE c.type = 'velocity' AND c.key = @ref",
-        parameters: [{ name: '@ref', value: customerRef }],
+        query: "SELECT c.id FROM c WHERE c.tenantId = @tenantId AND c.type = 'velocity' AND c.key = @ref",
+        parameters: [
+          { name: '@tenantId', value: tenantId },
+          { name: '@ref', value: customerRef },
+        ],
       },
       { partitionKey: tenantId },
     )

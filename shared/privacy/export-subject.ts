@@ -72,7 +72,13 @@ export async function exportSubjectData(
   }
   const { resources } = await deps.orders.items
     .query<OrderDoc>(
-      { query: "SELECT * FROM c WHERE c.type = 'order' AND c.customerRef = @ref", parameters: [{ name: '@ref', value: input.subjectRef }] },
+      {
+        query: "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'order' AND c.customerRef = @ref",
+        parameters: [
+          { name: '@tenantId', value: input.tenantId },
+          { name: '@ref', value: input.subjectRef },
+        ],
+      },
       { partitionKey: input.tenantId },
     )
     .fetchAll();
