@@ -85,6 +85,10 @@ module functionApp 'modules/function-app.bicep' = {
       KYC_STALLED_SCHEDULE: '0 */5 * * * *'
       // Resolved by the platform from Key Vault through the app's identity.
       API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/api-key-pepper/)'
+      // Envelope encryption of payment details (shared/crypto/README.md): the current key-encryption key,
+      // and retired ones during a rotation (a reference to the old secret version, or empty).
+      PAYMENT_DATA_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/payment-data-key/)'
+      PAYMENT_DATA_KEY_PREVIOUS: ''
     }
   }
 }

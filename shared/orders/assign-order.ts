@@ -268,6 +268,7 @@ async function finishAssignment(
         displayNumber: requisite.displayNumber,
         holderName: requisite.holderName,
         assignedAt: now.toISOString(),
+        ...(requisite.sealedNumber ? { sealedNumber: requisite.sealedNumber } : {}),
       },
       quote,
       expiresAt: new Date(now.getTime() + deps.settings.ORDER_TIMEOUT_MINUTES * 60_000).toISOString(),

@@ -89,7 +89,7 @@ describe('orders that move money e2e (local runtime)', () => {
     const engine = await orderEngine();
     const account = storeAccount('demo-a', 'demo-a-main', 'RUB').accountId;
     const before = (await engine.getBalance(account))?.balanceMinor ?? 0;
-    const order = await create('payouts', 'review-reject', { amount: '55000.00' });
+    const order = await create('payouts', 'review-reject', { amount: '55000.00', payee: { cardNumber: '4111 1111 1111 1111', holderName: 'ANNA K.' } });
     await waitFor('payouts', order.id, 'review');
     assert.ok(((await engine.getBalance(account))?.balanceMinor ?? 0) < before, 'the pay-out holds its amount');
     const rejected = await json<View>(await post(`/api/v1/support/orders/${order.id}/review`, { token: await platformSupport(), body: { decision: 'reject', reason: 'mule account' } }), 200);
@@ -127,5 +127,19 @@ describe('orders that move money e2e (local runtime)', () => {
       await json(await put(true), 200);
     }
     await json(await host.call('/api/v1/trader/orders', { token: await token('trader-3', ['trader']) }), 200);
+  });
+
+  it('should keep payment details unreadable in the raw Cosmos documents', async () => {
+    const { store } = (await orderEngine()).deps;
+    const raw = async (container: typeof store.orders, id: string, pk: string) => JSON.stringify((await container.item(id, pk).read()).resource);
+    const requisite = await raw(store.requisites, 'req-card-sber-1', 'platform');
+    assert.match(requisite, /"sealedNumber":\{"v":1,"kid":"kek-[0-9a-f]{16}"/);
+    assert.doesNotMatch(requisite.replace(/\s/g, ''), /2202206145324411/);
+    const order = await create('payouts', 'sealed-payee', { amount: '300.00', payee: { cardNumber: '5555 5555 5555 4444', holderName: 'MARIA L.' } });
+    const doc = await raw(store.orders, order.id, 'demo-a');
+    assert.match(doc, /"payee":\{"kind":"card","displayNumber":"\*\*\*\* 4444","sealed":\{"v":1,"kid":"kek-/);
+    assert.doesNotMatch(doc, /5555555555554444|MARIA/);
+    await problem(await post('/api/v1/payouts', { apiKey: 'demo-a-key', key: 'bad-payee', body: { amount: '300.00', currency: 'RUB', method: 'card', customerRef: 'x', payee: { cardNumber: '5555 5555 5555 4445', holderName: 'M' } } }), 400, 'validation-failed');
+    await problem(await post('/api/v1/payouts', { apiKey: 'demo-a-key', key: 'no-payee', body: { amount: '300.00', currency: 'RUB', method: 'card', customerRef: 'x' } }), 400, 'validation-failed');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { processKeyRing } from '../../../shared/crypto/key-ring';
 import { exportSubjectData } from '../../../shared/privacy/export-subject';
 import { createMediaLinker } from '../../../shared/privacy/media-links';
 import { startLocalServices, suffix, type LocalServices } from '../kyc/local-services';
@@ -45,6 +46,7 @@ describe('exportSubjectData', () => {
         links: createMediaLinker(service, h.media),
         receiptLinks: createMediaLinker(service, h.receipts),
         clock: h.clock,
+        keys: processKeyRing(),
       },
       { tenantId: h.tenantId, subjectRef, linkMinutes: 15 },
     );
