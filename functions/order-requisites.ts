@@ -9,9 +9,16 @@ import { createRequisiteBodySchema, toRequisiteView, traderRequisitePatchSchema 
 import { subjectOf } from '../shared/orders/staff-scope';
 import { authenticate } from '../shared/wiring/auth';
 import { orderEngine } from '../shared/wiring/orders';
+import { requireActiveTrader } from '../shared/orders/staff/active-trader';
+import type { OrderDeps } from '../shared/orders/deps';
+import type { RequisiteDoc } from '../shared/orders/documents';
+import { openRequisiteNumber } from '../shared/orders/payment-details/requisite-number';
 
 const ROUTE = 'v1/trader/requisites';
 const idParams = z.object({ id: z.string().min(1).max(80) });
+/** The owner sees his full numbers: opened here, in the one view that needs them. */
+const ownerView = (deps: OrderDeps, doc: RequisiteDoc, now: Date) => toRequisiteView(doc, 'owner', now, openRequisiteNumber(deps.keys, doc.id, doc));
+
 const trader = { auth: authenticate, accept: ['user' as const], roles: ['trader' as const] };
 
 app.http(FUNCTIONS.listOwnRequisites, {
@@ -21,9 +28,10 @@ app.http(FUNCTIONS.listOwnRequisites, {
   handler: httpHandler(trader, async (call) => {
     const page = call.query(pageQuerySchema);
     const engine = await orderEngine(call.log);
+    await requireActiveTrader(engine.deps, subjectOf(call.principal));
     const result = await listRequisites(engine.deps, { traderId: subjectOf(call.principal) }, page);
     const now = engine.deps.clock.now();
-    return ok({ items: result.items.map((r) => toRequisiteView(r, 'owner', now)), ...(result.continuation ? { continuation: result.continuation } : {}) });
+    return ok({ items: result.items.map((r) => ownerView(engine.deps, r, now)), ...(result.continuation ? { continuation: result.continuation } : {}) });
   }),
 });
 
@@ -36,8 +44,9 @@ app.http(FUNCTIONS.createOwnRequisite, {
     const body = await call.body(createRequisiteBodySchema);
     const traderId = subjectOf(call.principal);
     const engine = await orderEngine(call.log);
+    await requireActiveTrader(engine.deps, traderId);
     const { doc, created: isNew } = await createRequisite(engine.deps, traderId, newRequisiteId(traderId, call.request.headers.get('idempotency-key')), body);
-    const view = toRequisiteView(doc, 'owner', engine.deps.clock.now());
+    const view = ownerView(engine.deps, doc, engine.deps.clock.now());
     return isNew ? created(`/api/${ROUTE}/${doc.id}`, view) : ok(view);
   }),
 });
@@ -50,7 +59,8 @@ app.http(FUNCTIONS.updateOwnRequisite, {
     const { id } = call.params(idParams);
     const patch = await call.body(traderRequisitePatchSchema);
     const engine = await orderEngine(call.log);
+    await requireActiveTrader(engine.deps, subjectOf(call.principal));
     const doc = await updateRequisite(engine.deps, id, patch, { kind: 'owner', traderId: subjectOf(call.principal) });
-    return ok(toRequisiteView(doc, 'owner', engine.deps.clock.now()));
+    return ok(ownerView(engine.deps, doc, engine.deps.clock.now()));
   }),
 });

@@ -6,7 +6,10 @@ import type { Principal } from '../shared/auth';
 import { type ApiCall, httpHandler, ok } from '../shared/http';
 import { FUNCTIONS } from '../shared/names';
 import { findOrderTenant, listTraderOrders } from '../shared/orders/order-queries';
-import { staffActor, traderActor } from '../shared/orders/principal-actor';
+import { staffActor } from '../shared/orders/principal-actor';
+import { activeTraderActor } from '../shared/orders/staff/active-trader';
+import { reviewAction, reviewBodySchema } from '../shared/orders/staff/review-decision';
+import type { OrderEngine } from '../shared/orders/engine';
 import { orderTenantScope } from '../shared/orders/staff-scope';
 import type { Actor, OrderActionBody } from '../shared/orders/schemas';
 import { reasonBodySchema, resolveAction, resolveBodySchema } from '../shared/orders/staff-requests';
@@ -25,12 +28,15 @@ async function optionalBody<S extends z.ZodType>(call: ApiCall<Principal>, schem
 }
 
 /** One status change: find the order's tenant, apply the action as `actor`, tell the merchant and the orchestration. */
-function actionHandler(options: ReturnType<typeof users>, toAction: (call: ApiCall<Principal>) => Promise<{ actor: Actor; body: OrderActionBody }>): HttpHandler {
+function actionHandler(
+  options: ReturnType<typeof users>,
+  toAction: (call: ApiCall<Principal>, engine: OrderEngine) => Promise<{ actor: Actor; body: OrderActionBody }>,
+): HttpHandler {
   return (request, context) =>
     httpHandler(options, async (call) => {
       const { id } = call.params(idParams);
-      const { actor, body } = await toAction(call);
       const engine = await orderEngine(call.log);
+      const { actor, body } = await toAction(call, engine);
       // Support and admins of a merchant tenant act on that tenant's orders only (platform staff on any);
       // a trader's reach is his own orders, which the engine's ownership check enforces.
       const scope = actor.role === 'support' || actor.role === 'admin' ? orderTenantScope(call.principal) : undefined;
@@ -47,8 +53,9 @@ app.http(FUNCTIONS.listTraderOrders, {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(users(['trader']), async (call) => {
-    const actor = traderActor(call.principal);
-    const orders = await listTraderOrders((await orderEngine(call.log)).deps, actor.traderId ?? '');
+    const engine = await orderEngine(call.log);
+    const actor = await activeTraderActor(engine.deps, call.principal);
+    const orders = await listTraderOrders(engine.deps, actor.traderId ?? '');
     return ok({ items: orders.map((o) => toOrderView(o, 'trader')) });
   }),
 });
@@ -63,7 +70,7 @@ app.http(FUNCTIONS.traderConfirmOrder, {
       const { id } = call.params(idParams);
       const engine = await orderEngine(call.log);
       const order = await confirmWithReceipt(engine.deps, await receiptBlobs(), {
-        actor: traderActor(call.principal),
+        actor: await activeTraderActor(engine.deps, call.principal),
         tenantId: await findOrderTenant(engine.deps, id),
         orderId: id,
         action: (o) => (o.direction === 'payout' ? 'confirm_payment' : 'confirm'),
@@ -78,8 +85,8 @@ app.http(FUNCTIONS.traderConfirmOrder, {
 app.http(FUNCTIONS.traderCancelOrder, {
   ...durable,
   route: 'v1/trader/orders/{id}/cancel',
-  handler: actionHandler(users(['trader']), async (call) => ({
-    actor: traderActor(call.principal),
+  handler: actionHandler(users(['trader']), async (call, engine) => ({
+    actor: await activeTraderActor(engine.deps, call.principal),
     body: { action: 'cancel', ...(await optionalBody(call, reasonBodySchema)) },
   })),
 });
@@ -93,11 +100,23 @@ app.http(FUNCTIONS.disputeOrder, {
   })),
 });
 
+// Merchant staff may open a dispute on their own tenant's orders; only platform staff resolve it (transitions.ts).
 app.http(FUNCTIONS.resolveOrder, {
   ...durable,
   route: 'v1/support/orders/{id}/resolve',
   handler: actionHandler(users(['support', 'admin']), async (call) => ({
     actor: staffActor(call.principal),
     body: resolveAction(await call.body(resolveBodySchema)),
+  })),
+});
+
+// Fraud REVIEW: platform support or admin approves (assignment continues) or rejects (the order fails and a
+// pay-out's hold is released), with a reason; the change is audited like every person's status change.
+app.http(FUNCTIONS.reviewOrder, {
+  ...durable,
+  route: 'v1/support/orders/{id}/review',
+  handler: actionHandler(users(['support', 'admin']), async (call) => ({
+    actor: staffActor(call.principal),
+    body: reviewAction(await call.body(reviewBodySchema)),
   })),
 });

@@ -19,7 +19,9 @@ import {
   type TeamLeadDoc,
   type TraderDoc,
 } from '../shared/orders/documents';
+import { processKeyRing, type KeyRing } from '../shared/crypto/key-ring';
 import { recordDeposit } from '../shared/orders/ledger';
+import { sealRequisiteNumber } from '../shared/orders/payment-details/requisite-number';
 import { storeAccount, traderCryptoAccount } from '../shared/orders/ledger-postings';
 import { bankId, exchangeRateId, paymentMethodId } from '../shared/orders/reference-data';
 import type { Actor } from '../shared/orders/schemas';
@@ -28,7 +30,7 @@ import { isConflict } from '../shared/orders/cosmos-errors';
 
 const SEEDED_AT = '2026-01-01T00:00:00.000Z';
 
-export const DEMO_ADMIN: Actor = { role: 'admin', id: 'admin-demo' };
+export const DEMO_ADMIN: Actor = { role: 'admin', id: 'admin-demo', tenantId: 'platform' };
 
 export const DEMO_MERCHANTS: MerchantDoc[] = [
   { id: 'demo-a', type: 'merchant', tenantId: 'demo-a', name: 'Demo Merchant A', active: true, defaultStoreId: 'demo-a-main' },
@@ -59,6 +61,15 @@ const requisite = (r: Omit<RequisiteDoc, 'type' | 'tenantId' | 'lastUsedAt' | 'u
 });
 
 /** Limits in kopecks/cents: 100.00 .. 100 000.00 RUB per order, 1 000 000.00 a day, 10 000 000.00 a month. */
+/** Demo full numbers behind the masked ones (test card numbers pass Luhn); sealed when seeded. */
+export const DEMO_ACCOUNT_NUMBERS: Readonly<Record<string, string>> = {
+  'req-card-sber-1': '2202 2061 4532 4411',
+  'req-card-tinkoff-2': '5536 9138 2245 0192',
+  'req-sbp-alfa-2': '+7 916 555-12-34',
+  'req-bank-vtb-3': '40817 810 0 0000 1237788',
+  'req-card-usd-1': '4147 2023 1189 3321',
+};
+
 export const DEMO_REQUISITES: RequisiteDoc[] = [
   requisite({ id: 'req-card-sber-1', traderId: 'trader-1', method: 'card', bankId: bankId('sber'), currency: 'RUB', displayNumber: '2202 **** **** 4411', holderName: 'IVAN P.', minOrderMinor: 10_000, maxOrderMinor: 10_000_000, dailyLimitMinor: 100_000_000, monthlyLimitMinor: 1_000_000_000 }),
   requisite({ id: 'req-card-tinkoff-2', traderId: 'trader-2', method: 'card', bankId: bankId('tinkoff'), currency: 'RUB', displayNumber: '5536 **** **** 0192', holderName: 'OLGA S.', minOrderMinor: 10_000, maxOrderMinor: 5_000_000, dailyLimitMinor: 50_000_000, monthlyLimitMinor: 500_000_000 }),
@@ -104,12 +115,17 @@ async function createIfAbsent(container: OrdersStore['merchants'], doc: object):
 }
 
 /** Creates the order containers and loads the demo data; returns how many documents it created. */
-export async function seedOrders(db: Database, clock: Clock = systemClock): Promise<{ created: number }> {
+export async function seedOrders(db: Database, clock: Clock = systemClock, keys: KeyRing = processKeyRing()): Promise<{ created: number }> {
   const store = await ensureOrderContainers(db);
+  // The full numbers are sealed as the API would store them (never plaintext at rest).
+  const requisites = DEMO_REQUISITES.map((r) => {
+    const full = DEMO_ACCOUNT_NUMBERS[r.id];
+    return full ? { ...r, sealedNumber: sealRequisiteNumber(keys, r.id, full) } : r;
+  });
   const batches: [OrdersStore['merchants'], object[]][] = [
     [store.merchants, [...DEMO_MERCHANTS, ...DEMO_STORES]],
     [store.traders, [...DEMO_TEAM_LEADS, ...DEMO_TRADERS]],
-    [store.requisites, DEMO_REQUISITES],
+    [store.requisites, requisites],
     [store.referenceData, [...DEMO_PAYMENT_METHODS, ...DEMO_BANKS, ...DEMO_RATES]],
   ];
   let created = 0;

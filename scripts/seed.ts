@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { config } from '../shared/config';
+import { keyRingFromSettings } from '../shared/crypto/key-ring';
 import { openDatabase } from '../shared/platform/cosmos';
 import { seedOrders } from './seed-data';
 
@@ -17,7 +18,7 @@ export async function seed(root: string, env: NodeJS.ProcessEnv): Promise<{ crea
   for (const [name, value] of Object.entries(values)) env[name] ??= value;
   if (env.VOUCH_MODE !== 'local') throw new Error(`Refusing: VOUCH_MODE is '${env.VOUCH_MODE ?? ''}', not 'local'.`);
   const cfg = config();
-  const { created } = await seedOrders(openDatabase(cfg));
+  const { created } = await seedOrders(openDatabase(cfg), undefined, keyRingFromSettings(cfg.PAYMENT_DATA_KEY, cfg.PAYMENT_DATA_KEY_PREVIOUS));
   return { created, database: cfg.COSMOS_DATABASE };
 }
 

@@ -42,6 +42,13 @@ const envSchema = z
     API_KEY_PEPPER: z.string().min(16),
     /** Largest JSON request body accepted, bytes. */
     MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+    /**
+     * Key-encryption key of payment details, 32 bytes base64 (a Key Vault reference on Azure).
+     * Checked where the order engine is wired (shared/crypto/key-ring.ts), so KYC-only hosts need not set it.
+     */
+    PAYMENT_DATA_KEY: z.string().min(1).optional(),
+    /** Retired payment-data keys still needed to read older documents, comma-separated (rotation). */
+    PAYMENT_DATA_KEY_PREVIOUS: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, why: string) => {

@@ -56,6 +56,12 @@ param decisionLatencyP95AlertMs int = 60000
 @metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
 param apiKeyPepper string
 
+@secure()
+@minLength(32)
+@description('Seed of the payment-data key-encryption key: its first 32 characters, base64-encoded, are written to Key Vault as `payment-data-key` (32 bytes). azd generates it once per environment; rotate as shared/crypto/README.md says.')
+@metadata({ azd: { type: 'generate', config: { length: 32, noSpecial: true } } })
+param paymentDataKeySeed string
+
 var tags = { 'azd-env-name': environmentName }
 var suffix = uniqueString(subscription().id, environmentName, name)
 var taskHubName = '${name}hub'
@@ -105,7 +111,7 @@ module cosmos 'modules/cosmos.bicep' = {
 module keyVault 'modules/key-vault.bicep' = {
   name: 'keyVault'
   scope: rg
-  params: { name: 'kv${take(suffix, 13)}', location: location, tags: tags, apiKeyPepper: apiKeyPepper }
+  params: { name: 'kv${take(suffix, 13)}', location: location, tags: tags, apiKeyPepper: apiKeyPepper, paymentDataKey: base64(take(paymentDataKeySeed, 32)) }
 }
 
 module face 'modules/face.bicep' = if (faceProvider == 'azure') {
@@ -178,6 +184,10 @@ module functionApp 'modules/function-app.bicep' = {
       // Resolved by the platform from Key Vault through the app's identity (keyVaultReferenceIdentity);
       // shared/config.ts refuses the reference text if it was not resolved.
       API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${keyVault.outputs.pepperSecretName}/)'
+      // Envelope encryption of payment details (shared/crypto/README.md): the current key-encryption key,
+      // and retired ones during a rotation (a reference to the old secret version, or empty).
+      PAYMENT_DATA_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${keyVault.outputs.paymentDataKeySecretName}/)'
+      PAYMENT_DATA_KEY_PREVIOUS: ''
     }
   }
   // The identity's roles exist before the app first starts (as the official Flex Consumption templates do).

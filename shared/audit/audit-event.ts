@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'tenant.create',
   'apikey.create',
   'apikey.revoke',
+  'order.status-change',
+  'order.details-read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

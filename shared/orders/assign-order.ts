@@ -130,9 +130,10 @@ async function findCandidates(deps: OrderDeps, order: OrderDoc): Promise<Candida
     .query<RequisiteDoc>(
       {
         query:
-          "SELECT * FROM c WHERE c.type = 'requisite' AND c.status = 'active' AND c.method = @method AND c.currency = @currency" +
+          "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'requisite' AND c.status = 'active' AND c.method = @method AND c.currency = @currency" +
           ' AND c.minOrderMinor <= @amount AND c.maxOrderMinor >= @amount',
         parameters: [
+          { name: '@tenantId', value: PLATFORM_TENANT },
           { name: '@method', value: order.method },
           { name: '@currency', value: order.currency },
           { name: '@amount', value: order.amountMinor },
@@ -268,6 +269,7 @@ async function finishAssignment(
         displayNumber: requisite.displayNumber,
         holderName: requisite.holderName,
         assignedAt: now.toISOString(),
+        ...(requisite.sealedNumber ? { sealedNumber: requisite.sealedNumber } : {}),
       },
       quote,
       expiresAt: new Date(now.getTime() + deps.settings.ORDER_TIMEOUT_MINUTES * 60_000).toISOString(),

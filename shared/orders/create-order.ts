@@ -15,6 +15,7 @@ import { getOrder, historyEntry, transitionOrder } from './order-transition';
 import { requireActiveStore } from './reference-data';
 import { createOrderBodySchema, SYSTEM_ACTOR, type Actor, type OrderDirection } from './schemas';
 import { readItem } from './store';
+import { sealPayee, validatePayee, type PayeeBody, type PayeeDetails } from './payment-details/payee';
 
 export interface CreateOrderInput {
   tenantId: string;
@@ -47,14 +48,16 @@ export async function createOrder(deps: OrderDeps, input: CreateOrderInput): Pro
   if (method && !method.active) throw new DomainError('method-unavailable', `${body.method} is not available now`, 409);
   const amount = parseAmount(body.amount, body.currency);
   if (amount.minor <= 0) throw badRequest('Amount must be positive', { field: 'amount' });
+  const payee = payeeOf(input.direction, body.method, amount.currency, body.payee);
   const merchant = await readItem<MerchantDoc>(deps.store.merchants, input.tenantId, input.tenantId);
   if (!merchant || merchant.type !== 'merchant') throw notFound('Merchant');
   if (!merchant.active) throw new DomainError('merchant-inactive', 'This merchant is not active', 403);
   const store = await requireActiveStore(deps.reference, input.tenantId, input.storeId ?? merchant.defaultStoreId);
   const now = deps.clock.now();
   const storeCommissionBps = input.direction === 'payin' ? store.commission.payinBps : store.commission.payoutBps;
+  const id = input.orderId ?? randomUUID();
   const order: OrderDoc = {
-    id: input.orderId ?? randomUUID(),
+    id,
     type: 'order',
     tenantId: input.tenantId,
     storeId: store.id,
@@ -64,6 +67,7 @@ export async function createOrder(deps: OrderDeps, input: CreateOrderInput): Pro
     method: body.method,
     customerRef: body.customerRef,
     ...(body.callbackUrl ? { callbackUrl: body.callbackUrl } : {}),
+    ...(payee ? { payee: sealPayee(deps.keys, input.tenantId, id, payee) } : {}),
     status: 'new',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -86,6 +90,16 @@ export async function createOrder(deps: OrderDeps, input: CreateOrderInput): Pro
     if (!same) throw conflict('order-id-conflict', 'An order with this id exists with different details', { orderId: order.id });
   }
   return created.direction === 'payout' ? ensurePayoutHold(deps, created) : created;
+}
+
+/** A pay-out's validated payee (required); a pay-in must not carry one. */
+function payeeOf(direction: OrderDirection, method: string, currency: string, body: PayeeBody | undefined): PayeeDetails | undefined {
+  if (direction === 'payin') {
+    if (body) throw new DomainError('validation-failed', 'A pay-in has no payee', 400, { errors: [{ path: 'payee', message: 'only pay-outs name a payee' }] });
+    return undefined;
+  }
+  if (!body) throw new DomainError('validation-failed', 'A pay-out needs its payee', 400, { errors: [{ path: 'payee', message: 'required for pay-outs' }] });
+  return validatePayee(method, currency, body);
 }
 
 /**

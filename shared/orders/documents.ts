@@ -4,6 +4,8 @@
  * (a merchant tenant, or `PLATFORM_TENANT` for what the platform owns).
  */
 import { PLATFORM_TENANT } from '../auth/platform-tenant';
+import type { SealedValue } from '../crypto/envelope';
+import type { StoredPayee } from './payment-details/payee';
 import type { OrderDirection } from './schemas';
 import type { FraudDecision } from './fraud';
 import type { OrderStatus } from './transitions';
@@ -95,8 +97,10 @@ export interface RequisiteDoc {
   directions: OrderDirection[];
   /** Masked card / account number shown to the payer. */
   displayNumber: string;
-  /** Full card / account number as the trader entered it (requisites created through the API). */
+  /** Legacy: the full number in plaintext, on documents written before encryption (read, never written). */
   accountNumber?: string;
+  /** The full card / account number / SBP phone, sealed (payment-details/requisite-number.ts). */
+  sealedNumber?: SealedValue;
   holderName: string;
   minOrderMinor: number;
   maxOrderMinor: number;
@@ -183,7 +187,20 @@ export interface OrderDoc {
   fraud?: { decision: FraudDecision; reasons: string[]; at: string };
   /** Requisite this order has claimed and is reserving (written before the reservation: crash recovery). */
   claim?: { requisiteId: string; traderId: string; at: string };
-  assignment?: { requisiteId: string; traderId: string; teamLeadId?: string; bankId: string; method: string; displayNumber: string; holderName: string; assignedAt: string };
+  assignment?: {
+    requisiteId: string;
+    traderId: string;
+    teamLeadId?: string;
+    bankId: string;
+    method: string;
+    displayNumber: string;
+    holderName: string;
+    assignedAt: string;
+    /** The requisite's sealed full number, copied at assignment: the payer's view opens it without another read. */
+    sealedNumber?: SealedValue;
+  };
+  /** Pay-out: whom the trader pays, sealed, with a masked copy. */
+  payee?: StoredPayee;
   quote?: OrderQuote;
   /** Store commission fixed at creation, basis points (the pay-out hold includes it). */
   storeCommissionBps: number;

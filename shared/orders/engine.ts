@@ -4,6 +4,7 @@
  * reference-data cache lives in it); settings may be swapped per call by
  * building a new engine from the same store.
  */
+import { processKeyRing, type KeyRing } from '../crypto/key-ring';
 import type { Clock } from '../platform/clock';
 import { silentLogger, type Logger } from '../platform/logger';
 import { assignOrder } from './assign-order';
@@ -28,6 +29,8 @@ export interface OrderEngineOptions {
   /** Share a cache between engines; by default each engine has its own. */
   reference?: ReferenceData;
   audit?: OrderDeps['audit'];
+  /** Payment-data keys; the app's wiring passes the settings' ring (tests and benches may omit it). */
+  keys?: KeyRing;
 }
 
 export function createOrderEngine(options: OrderEngineOptions) {
@@ -36,6 +39,7 @@ export function createOrderEngine(options: OrderEngineOptions) {
     clock: options.clock,
     settings: options.settings,
     logger: options.logger ?? silentLogger,
+    keys: options.keys ?? processKeyRing(),
     reference: options.reference ?? createReferenceData(options.store, options.clock, options.settings.REFERENCE_CACHE_SECONDS),
     ...(options.audit ? { audit: options.audit } : {}),
   };

@@ -27,10 +27,13 @@ export async function applyOrderAction(
   // Fail fast (403/409) before any write; transitionOrder checks again on the fresh read it writes.
   nextStatus({ ...current, traderId: current.assignment?.traderId, teamLeadId: current.assignment?.teamLeadId }, action, actor);
   // An approved review starts the payment clock again: the time spent in review was not the payer's.
-  const change = () =>
+  // A rejected review fails the order for a reason the merchant can read.
+  const change = (): Partial<OrderDoc> =>
     action === 'approve_review'
       ? { expiresAt: new Date(deps.clock.now().getTime() + deps.settings.ORDER_TIMEOUT_MINUTES * 60_000).toISOString() }
-      : {};
+      : action === 'reject_review'
+        ? { failureReason: 'fraud-review-rejected' }
+        : {};
   await transitionOrder(deps, tenantId, orderId, action, actor, change, reason);
   return finalizeOrder(deps, tenantId, orderId);
 }

@@ -2,6 +2,7 @@
  * Writing a status change: the rule check and the write happen on the same
  * read, under the order's ETag, so two concurrent actions cannot both win.
  */
+import { orderStatusEvent } from '../audit/order-events';
 import { notFound } from '../errors';
 import type { OrderDeps } from './deps';
 import type { OrderDoc, OrderHistoryEntry } from './documents';
@@ -26,7 +27,7 @@ export function historyEntry(deps: Pick<OrderDeps, 'clock'>, actor: Actor, event
  * includes the assigned trader and team lead.
  */
 export async function transitionOrder(
-  deps: Pick<OrderDeps, 'store' | 'clock' | 'settings'>,
+  deps: Pick<OrderDeps, 'store' | 'clock' | 'settings'> & Partial<Pick<OrderDeps, 'audit'>>,
   tenantId: string,
   orderId: string,
   action: OrderAction | EngineStep,
@@ -36,11 +37,13 @@ export async function transitionOrder(
   /** The order as the caller last read or wrote it: saves a read when it is still current (see mutateItem). */
   known?: OrderDoc,
 ): Promise<OrderDoc> {
+  let from: OrderDoc['status'] | undefined;
   const { doc } = await mutateItem<OrderDoc>(
     deps.store.orders,
     orderId,
     tenantId,
     (order) => {
+      from = order.status;
       const to = nextStatus(
         { ...order, traderId: order.assignment?.traderId, teamLeadId: order.assignment?.teamLeadId },
         action,
@@ -53,5 +56,10 @@ export async function transitionOrder(
     deps.settings.CONCURRENCY_MAX_ATTEMPTS,
     known,
   );
+  // People's changes go to the audit trail; the engine's own steps are on the order's history
+  // (one write fewer per engine step on the hot path).
+  if (actor.role !== 'system' && from !== undefined) {
+    await deps.audit?.(orderStatusEvent(tenantId, orderId, actor, action, from, doc.status));
+  }
   return doc;
 }

@@ -13,10 +13,13 @@ export function traderActor(principal: Principal): Actor {
   return { role: 'trader', id: principalName(principal), traderId: principal.subject };
 }
 
-/** Support staff; an admin acts as admin (same rights in the engine's table). */
+/**
+ * Support staff; an admin acts as admin (same rights in the engine's table). The token's tenant
+ * travels with the actor: only the platform tenant's staff may take neutral decisions (transitions.ts).
+ */
 export function staffActor(principal: Principal): Actor {
   if (principal.kind !== 'user') throw forbidden('Requires the support or admin role');
   const role = principal.roles.includes('support') ? 'support' : principal.roles.includes('admin') ? 'admin' : undefined;
   if (!role) throw forbidden('Requires the support or admin role');
-  return { role, id: principalName(principal) };
+  return { role, id: principalName(principal), tenantId: principal.tenantId };
 }

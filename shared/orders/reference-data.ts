@@ -50,7 +50,7 @@ export function createReferenceData(store: OrdersStore, clock: Clock, ttlSeconds
       cached('traders', async () => {
         const { resources } = await store.traders.items
           .query<TraderDoc>(
-            { query: "SELECT * FROM c WHERE c.type = 'trader'" },
+            { query: "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'trader'", parameters: [{ name: '@tenantId', value: PLATFORM_TENANT }] },
             { partitionKey: PLATFORM_TENANT },
           )
           .fetchAll();

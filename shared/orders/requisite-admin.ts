@@ -17,8 +17,9 @@ import { bankId } from './reference-data';
 import { type CreateRequisiteBody, maskAccountNumber, mergeLimits, patchedStatus, type RequisitePatch } from './requisite-schemas';
 import { dayKey, monthKey } from './selection';
 import { readItem } from './store';
+import { sealRequisiteNumber } from './payment-details/requisite-number';
 
-type Deps = Pick<OrderDeps, 'store' | 'clock' | 'settings' | 'reference'>;
+type Deps = Pick<OrderDeps, 'store' | 'clock' | 'settings' | 'reference' | 'keys'>;
 
 const invalidField = (path: string, message: string) => new DomainError('validation-failed', 'Invalid request body', 400, { errors: [{ path, message }] });
 
@@ -53,7 +54,7 @@ export async function createRequisite(deps: Deps, traderId: string, id: string, 
     currency: body.currency,
     directions: body.directions ? [...new Set(body.directions)] : ['payin', 'payout'],
     displayNumber: maskAccountNumber(body.accountNumber),
-    accountNumber: body.accountNumber,
+    sealedNumber: sealRequisiteNumber(deps.keys, id, body.accountNumber),
     holderName: body.ownerName,
     ...limits,
     status: 'active',
@@ -80,8 +81,8 @@ export interface RequisiteFilter {
 
 /** Requisites (never reservation docs) matching `filter`, one page at a time; single-partition query. */
 export function listRequisites(deps: Pick<OrderDeps, 'store'>, filter: RequisiteFilter, page: { limit: number; continuation?: string | undefined }): Promise<Page<RequisiteDoc>> {
-  const where = ["c.type = 'requisite'"];
-  const parameters: { name: string; value: string }[] = [];
+  const where = ['c.tenantId = @tenantId', "c.type = 'requisite'"];
+  const parameters: { name: string; value: string }[] = [{ name: '@tenantId', value: PLATFORM_TENANT }];
   if (filter.traderId !== undefined) {
     where.push('c.traderId = @traderId');
     parameters.push({ name: '@traderId', value: filter.traderId });

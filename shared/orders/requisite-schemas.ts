@@ -137,7 +137,8 @@ export interface RequisiteView {
   updatedAt?: string;
 }
 
-export function toRequisiteView(doc: RequisiteDoc, audience: 'owner' | 'admin', now: Date): RequisiteView {
+/** `accountNumber`: the opened full number, passed by the owner's views only (see requisite-number.ts). */
+export function toRequisiteView(doc: RequisiteDoc, audience: 'owner' | 'admin', now: Date, accountNumber?: string): RequisiteView {
   const money = (minor: number) => formatAmount({ currency: doc.currency, minor });
   const usage = rollUsage(doc.usage, now);
   return {
@@ -149,7 +150,7 @@ export function toRequisiteView(doc: RequisiteDoc, audience: 'owner' | 'admin', 
     directions: doc.directions,
     ownerName: doc.holderName,
     displayNumber: doc.displayNumber,
-    ...(audience === 'owner' && doc.accountNumber ? { accountNumber: doc.accountNumber } : {}),
+    ...(audience === 'owner' && accountNumber ? { accountNumber } : {}),
     status: toApiStatus(doc.status),
     minOrder: money(doc.minOrderMinor),
     maxOrder: money(doc.maxOrderMinor),

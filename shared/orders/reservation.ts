@@ -81,7 +81,13 @@ export async function findReservation(store: OrdersStore, orderId: string, requi
 export async function listReservations(store: OrdersStore, orderId: string): Promise<ReservationDoc[]> {
   const { resources } = await store.requisites.items
     .query<ReservationDoc>(
-      { query: "SELECT * FROM c WHERE c.type = 'reservation' AND c.orderId = @orderId", parameters: [{ name: '@orderId', value: orderId }] },
+      {
+        query: "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'reservation' AND c.orderId = @orderId",
+        parameters: [
+          { name: '@tenantId', value: PLATFORM_TENANT },
+          { name: '@orderId', value: orderId },
+        ],
+      },
       { partitionKey: PLATFORM_TENANT },
     )
     .fetchAll();

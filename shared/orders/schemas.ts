@@ -1,6 +1,7 @@
 /** Input schemas of the order engine: what callers (HTTP, queue, admin) hand in. */
 import { z } from 'zod';
 import { isSupportedCurrency } from '../money';
+import { payeeBodySchema } from './payment-details/payee';
 
 /** Body of POST pay-in / pay-out. `amount` is a decimal string in `currency`'s units, never a float. */
 export const createOrderBodySchema = z.strictObject({
@@ -10,6 +11,8 @@ export const createOrderBodySchema = z.strictObject({
   /** The merchant's own id for its customer (opaque; used for velocity checks, never shown to traders). */
   customerRef: z.string().min(1).max(128),
   callbackUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  /** Pay-outs only (and required there): whom the trader pays; validated per method in payment-details/payee.ts. */
+  payee: payeeBodySchema.optional(),
 });
 export type CreateOrderBody = z.infer<typeof createOrderBodySchema>;
 

@@ -55,7 +55,13 @@ export const toTeamLeadView = (t: TeamLeadDoc): TeamLeadView => ({ id: t.id, rol
 export async function listTeamTraders(deps: Pick<OrderDeps, 'store'>, teamLeadId: string): Promise<TraderDoc[]> {
   const { resources } = await deps.store.traders.items
     .query<TraderDoc>(
-      { query: "SELECT * FROM c WHERE c.type = 'trader' AND c.teamLeadId = @lead", parameters: [{ name: '@lead', value: teamLeadId }] },
+      {
+        query: "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'trader' AND c.teamLeadId = @lead",
+        parameters: [
+          { name: '@tenantId', value: PLATFORM_TENANT },
+          { name: '@lead', value: teamLeadId },
+        ],
+      },
       { partitionKey: PLATFORM_TENANT },
     )
     .fetchAll();
@@ -131,8 +137,8 @@ export function listStaffRecords(
   page: { limit: number; continuation?: string | undefined },
 ): Promise<Page<TraderDoc | TeamLeadDoc>> {
   const query = role
-    ? { query: 'SELECT * FROM c WHERE c.type = @type ORDER BY c.id', parameters: [{ name: '@type', value: role }] }
-    : { query: "SELECT * FROM c WHERE c.type = 'trader' OR c.type = 'teamlead' ORDER BY c.id" };
+    ? { query: 'SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = @type ORDER BY c.id', parameters: [{ name: '@tenantId', value: PLATFORM_TENANT }, { name: '@type', value: role }] }
+    : { query: "SELECT * FROM c WHERE c.tenantId = @tenantId AND (c.type = 'trader' OR c.type = 'teamlead') ORDER BY c.id", parameters: [{ name: '@tenantId', value: PLATFORM_TENANT }] };
   return queryPage<TraderDoc | TeamLeadDoc>(deps.store.traders, query, { ...page, partitionKey: PLATFORM_TENANT });
 }
 

@@ -4,7 +4,8 @@
  * may run it for which direction. Ownership (a merchant's own order, a trader's
  * own assignment) is checked here too, so no caller can forget it.
  */
-import { conflict, forbidden } from '../errors';
+import { PLATFORM_TENANT } from '../auth/platform-tenant';
+import { conflict, DomainError, forbidden } from '../errors';
 import type { Actor, OrderAction, OrderDirection, Role } from './schemas';
 
 export const ORDER_STATUSES = [
@@ -72,6 +73,21 @@ export interface TransitionSubject {
   teamLeadId?: string;
 }
 
+/**
+ * Decisions that move money between a merchant and a trader (dispute outcomes, fraud review,
+ * failing a held order) belong to neutral staff: support or admins of the platform tenant,
+ * never a merchant tenant's own staff, who could otherwise rule in their own favour.
+ */
+const NEUTRAL_STAFF_ACTIONS: readonly (OrderAction | EngineStep)[] = ['resolve_complete', 'resolve_cancel', 'approve_review', 'reject_review', 'fail'];
+
+/** Is this actor support or admin of the platform tenant (the operator, neutral between merchant and trader)? */
+export const isPlatformStaff = (actor: Actor): boolean =>
+  (actor.role === 'support' || actor.role === 'admin') && actor.tenantId === PLATFORM_TENANT;
+
+/** 403 `platform-staff-required`: a merchant tenant's staff asked for a neutral decision. */
+export const platformStaffRequired = (action: string) =>
+  new DomainError('platform-staff-required', `Only platform support or admins may ${action} an order`, 403);
+
 /** Narrower rules than the table: who may do what from where. */
 function extraRestriction(action: OrderAction | EngineStep, order: TransitionSubject, actor: Actor): string | undefined {
   // Before assignment there is no trader; only the merchant or staff can cancel.
@@ -93,9 +109,11 @@ function extraRestriction(action: OrderAction | EngineStep, order: TransitionSub
 export function ownsOrder(actor: Actor, order: TransitionSubject): boolean {
   switch (actor.role) {
     case 'system':
+      return true;
     case 'admin':
     case 'support':
-      return true;
+      // Platform staff reach every merchant's orders; a merchant tenant's staff only its own.
+      return actor.tenantId !== undefined && (actor.tenantId === PLATFORM_TENANT || actor.tenantId === order.tenantId);
     case 'merchant':
       return actor.tenantId !== undefined && actor.tenantId === order.tenantId;
     case 'trader':
@@ -117,6 +135,9 @@ export function allowedFrom(action: OrderAction | EngineStep): readonly OrderSta
  */
 export function nextStatus(order: TransitionSubject, action: OrderAction | EngineStep, actor: Actor): OrderStatus {
   const rule = RULES[action];
+  if ((actor.role === 'support' || actor.role === 'admin') && NEUTRAL_STAFF_ACTIONS.includes(action) && !isPlatformStaff(actor)) {
+    throw platformStaffRequired(action);
+  }
   if (!rule.roles[order.direction].includes(actor.role) || !ownsOrder(actor, order)) {
     throw forbidden(`A ${actor.role} may not ${action} this ${order.direction} order`);
   }

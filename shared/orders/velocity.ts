@@ -39,7 +39,8 @@ export async function countVelocity(
   maxAttempts: number,
 ): Promise<VelocityCounts> {
   const start = windowStart(clock.now(), windowMinutes);
-  const id = `velocity:customer:${input.customerRef}:${start.toISOString()}`;
+  // The tenant is part of the id: two merchants' customers may share a customerRef.
+  const id = `velocity:customer:${input.tenantId}:${input.customerRef}:${start.toISOString()}`;
   // The customer's first order in the window opens the counter already counting it (one write);
   // otherwise (409) it is counted into the existing one under its ETag.
   const opened: VelocityDoc = {
@@ -50,8 +51,11 @@ export async function countVelocity(
   const { resources } = await store.orders.items
     .query<number>(
       {
-        query: "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'order' AND c.createdAt >= @since",
-        parameters: [{ name: '@since', value: start.toISOString() }],
+        query: "SELECT VALUE COUNT(1) FROM c WHERE c.tenantId = @tenantId AND c.type = 'order' AND c.createdAt >= @since",
+        parameters: [
+          { name: '@tenantId', value: input.tenantId },
+          { name: '@since', value: start.toISOString() },
+        ],
       },
       { partitionKey: input.tenantId },
     )

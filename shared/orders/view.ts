@@ -17,6 +17,8 @@ export interface OrderView {
   failureReason?: string;
   /** Where the payer sends the money (pay-in) or which trader pays (pay-out). */
   requisite?: { method: string; bankId: string; displayNumber: string; holderName: string };
+  /** Pay-out: whom the trader pays, masked (the full details only in the assigned trader's order view). */
+  payee?: { kind: string; displayNumber: string };
   /** Merchant's fee on this order. */
   fee?: string;
   /** Receipts sent with confirmations (blob names in the `receipts` container). */
@@ -44,6 +46,7 @@ export function toOrderView(order: OrderDoc, role: Role): OrderView {
     expiresAt: order.expiresAt,
     ...(order.failureReason ? { failureReason: order.failureReason } : {}),
     ...(a ? { requisite: { method: a.method, bankId: a.bankId, displayNumber: a.displayNumber, holderName: a.holderName } } : {}),
+    ...(order.payee ? { payee: { kind: order.payee.kind, displayNumber: order.payee.displayNumber } } : {}),
     ...(order.quote && role !== 'trader' && role !== 'teamlead' ? { fee: money(order.quote.storeCommissionMinor) } : {}),
     ...(order.receipts?.length
       ? { receipts: order.receipts.map((r) => ({ blobName: r.blobName, contentType: r.contentType, sizeBytes: r.sizeBytes, action: r.action, role: r.role, uploadedAt: r.uploadedAt })) }

@@ -41,17 +41,20 @@ const codeOf = (e: unknown) => (typeof e === 'object' && e !== null ? (e as { co
 export async function anonymiseOrders(deps: OrderAnonymisationDeps, tenantId: string, customerRef: string): Promise<OrderAnonymisation> {
   const { orders } = deps;
   const { resources: matching } = await orders.items
-    .query<{ id: string; assignment?: unknown; receipts?: unknown }>(
+    .query<{ id: string; assignment?: { sealedNumber?: unknown }; receipts?: unknown; payee?: unknown }>(
       {
-        query: "SELECT c.id, c.assignment, c.receipts FROM c WHERE c.type = 'order' AND c.customerRef = @ref",
-        parameters: [{ name: '@ref', value: customerRef }],
+        query: "SELECT c.id, c.assignment, c.receipts, c.payee FROM c WHERE c.tenantId = @tenantId AND c.type = 'order' AND c.customerRef = @ref",
+        parameters: [
+          { name: '@tenantId', value: tenantId },
+          { name: '@ref', value: customerRef },
+        ],
       },
       { partitionKey: tenantId },
     )
     .fetchAll();
   let anonymised = 0;
   let receiptBlobs = 0;
-  for (const { id, assignment, receipts } of matching) {
+  for (const { id, assignment, receipts, payee } of matching) {
     // Blobs before the patch: the patch makes the order unfindable by customerRef, so a run that
     // crashed in between finds the order again and finishes; deleting twice is harmless.
     receiptBlobs += await eraseBlobPrefix(deps.receipts, orderReceiptPrefix(tenantId, id), { versions: deps.blobVersions === true });
@@ -60,10 +63,14 @@ export async function anonymiseOrders(deps: OrderAnonymisationDeps, tenantId: st
       ? [
           { op: 'set' as const, path: '/assignment/holderName', value: ERASED_CUSTOMER_REF },
           { op: 'set' as const, path: '/assignment/displayNumber', value: ERASED_CUSTOMER_REF },
+          // The sealed full number shown to this payer goes too (the requisite keeps the trader's own copy).
+          ...(assignment.sealedNumber === undefined ? [] : [{ op: 'remove' as const, path: '/assignment/sealedNumber' }]),
         ]
       : [];
+    // A pay-out's payee is the subject's own account: sealed copy and mask both go.
+    const payeeFields = payee === undefined ? [] : [{ op: 'remove' as const, path: '/payee' }];
     try {
-      await orders.item(id, tenantId).patch([{ op: 'set', path: '/customerRef', value: ERASED_CUSTOMER_REF }, ...requisiteCopy, ...receiptList]);
+      await orders.item(id, tenantId).patch([{ op: 'set', path: '/customerRef', value: ERASED_CUSTOMER_REF }, ...requisiteCopy, ...payeeFields, ...receiptList]);
       anonymised++;
     } catch (e) {
       if (codeOf(e) !== 404) throw e;
@@ -72,8 +79,11 @@ export async function anonymiseOrders(deps: OrderAnonymisationDeps, tenantId: st
   const { resources: counters } = await orders.items
     .query<{ id: string }>(
       {
-        query: "SELECT c.id FROM c WHERE c.type = 'velocity' AND c.key = @ref",
-        parameters: [{ name: '@ref', value: customerRef }],
+        query: "SELECT c.id FROM c WHERE c.tenantId = @tenantId AND c.type = 'velocity' AND c.key = @ref",
+        parameters: [
+          { name: '@tenantId', value: tenantId },
+          { name: '@ref', value: customerRef },
+        ],
       },
       { partitionKey: tenantId },
     )

@@ -96,7 +96,13 @@ export async function eraseVerification(
 async function deleteClaims(container: Container, ref: VerificationRef): Promise<number> {
   const { resources } = await container.items
     .query<{ id: string }>(
-      { query: 'SELECT c.id FROM c WHERE c.verificationId = @id', parameters: [{ name: '@id', value: ref.verificationId }] },
+      {
+        query: 'SELECT c.id FROM c WHERE c.tenantId = @tenantId AND c.verificationId = @id',
+        parameters: [
+          { name: '@tenantId', value: ref.tenantId },
+          { name: '@id', value: ref.verificationId },
+        ],
+      },
       { partitionKey: ref.tenantId },
     )
     .fetchAll();

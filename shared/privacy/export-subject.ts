@@ -3,7 +3,9 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { verificationPrefix } from '../kyc/blob-names';
 import { toApiView, type VerificationView } from '../kyc/verification';
 import type { VerificationStore } from '../kyc/verification-store';
+import type { KeyRing } from '../crypto/key-ring';
 import type { OrderDoc } from '../orders/documents';
+import { openPayee, type PayeeDetails } from '../orders/payment-details/payee';
 import { toOrderView, type OrderView } from '../orders/view';
 import type { Clock } from '../platform/clock';
 import { orderReceiptPrefix } from './anonymise-orders';
@@ -22,6 +24,8 @@ export interface SubjectExportDeps {
   /** Links into `receipts`. */
   receiptLinks: MediaLinker;
   clock: Clock;
+  /** Opens the sealed payment details the subject gave (a pay-out's payee); decrypted for the export only. */
+  keys: KeyRing;
 }
 
 /** One stored file of a verification or an order, as a link that expires. */
@@ -40,7 +44,7 @@ export interface SubjectExport {
   generatedAt: string;
   verifications: Array<VerificationView & { media: ExportedMedia[] }>;
   /** The subject's orders, each with its payment receipt files as links. */
-  orders: Array<OrderView & { receiptFiles: ExportedMedia[] }>;
+  orders: Array<OrderView & { receiptFiles: ExportedMedia[]; payeeDetails?: PayeeDetails }>;
 }
 
 /** Every blob under `prefix` as a link valid until `expiresOn`. */
@@ -72,14 +76,22 @@ export async function exportSubjectData(
   }
   const { resources } = await deps.orders.items
     .query<OrderDoc>(
-      { query: "SELECT * FROM c WHERE c.type = 'order' AND c.customerRef = @ref", parameters: [{ name: '@ref', value: input.subjectRef }] },
+      {
+        query: "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'order' AND c.customerRef = @ref",
+        parameters: [
+          { name: '@tenantId', value: input.tenantId },
+          { name: '@ref', value: input.subjectRef },
+        ],
+      },
       { partitionKey: input.tenantId },
     )
     .fetchAll();
   const orders = [];
   for (const o of resources) {
     const receiptFiles = await linksUnder(deps.receipts, deps.receiptLinks, orderReceiptPrefix(input.tenantId, o.id), expiresOn);
-    orders.push({ ...toOrderView(o, 'merchant'), receiptFiles });
+    // The subject's own payee details, in full: they are his data (the trader's requisite is not).
+    const payeeDetails = o.payee ? openPayee(deps.keys, input.tenantId, o.id, o.payee) : undefined;
+    orders.push({ ...toOrderView(o, 'merchant'), receiptFiles, ...(payeeDetails ? { payeeDetails } : {}) });
   }
   return { subjectRef: input.subjectRef, generatedAt: now.toISOString(), verifications, orders };
 }

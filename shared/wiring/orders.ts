@@ -4,6 +4,7 @@
  * operator's change applies without a restart.
  */
 import { config } from '../config';
+import { keyRingFromSettings, type KeyRing } from '../crypto/key-ring';
 import { createAzureBlobStore, type BlobStore } from '../kyc/blob-store';
 import { BLOB_CONTAINERS, QUEUES } from '../names';
 import { createOrderEngine, type OrderEngine } from '../orders/engine';
@@ -31,6 +32,10 @@ const store = lazy(async () => {
 
 let reference: ReferenceData | undefined;
 
+/** The payment-data key ring from the settings (fails naming PAYMENT_DATA_KEY if it is missing). */
+let keys: KeyRing | undefined;
+export const paymentDataKeys = (): KeyRing => (keys ??= keyRingFromSettings(config().PAYMENT_DATA_KEY, config().PAYMENT_DATA_KEY_PREVIOUS));
+
 /** The `receipts` blob container (payment receipts under `{tenantId}/{orderId}/`). */
 export const receiptBlobs = lazy(async (): Promise<BlobStore> => createAzureBlobStore(await blobContainer(BLOB_CONTAINERS.receipts)));
 
@@ -39,7 +44,7 @@ export const orderSettings = async (): Promise<OrderSettings> => (await settings
 export async function orderEngine(logger?: Logger): Promise<OrderEngine> {
   const [s, settings] = await Promise.all([store(), orderSettings()]);
   reference ??= createReferenceData(s, systemClock, settings.REFERENCE_CACHE_SECONDS);
-  return createOrderEngine({ store: s, clock: systemClock, settings, reference, audit: (event) => recordAudit(event, logger), ...(logger ? { logger } : {}) });
+  return createOrderEngine({ store: s, clock: systemClock, settings, reference, keys: paymentDataKeys(), audit: (event) => recordAudit(event, logger), ...(logger ? { logger } : {}) });
 }
 
 /** Puts an order on the `orders` queue; `messageId` de-duplicates (the first enqueue uses the order id). */
@@ -70,5 +75,5 @@ export async function announceOrderStatus(order: OrderDoc, raiser: OrderEventRai
 export async function seedLocalOrders(): Promise<number> {
   if (config().VOUCH_MODE !== 'local') return 0;
   const { seedOrders } = require('../../scripts/seed-data') as typeof import('../../scripts/seed-data');
-  return (await seedOrders(await cosmosDatabase())).created;
+  return (await seedOrders(await cosmosDatabase(), undefined, paymentDataKeys())).created;
 }

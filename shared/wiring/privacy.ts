@@ -17,6 +17,7 @@ import type { PrivacySettings } from '../privacy/privacy-settings';
 import type { RetentionSweepDeps } from '../privacy/retention-sweep';
 import type { SubjectExportDeps } from '../privacy/export-subject';
 import type { SubjectErasureDeps } from '../privacy/subject-erasure';
+import { paymentDataKeys } from './orders';
 
 export const privacySettings = async (): Promise<PrivacySettings> => (await settingsStore()).get(SETTINGS.privacy);
 
@@ -64,6 +65,7 @@ export async function subjectExportDeps(): Promise<SubjectExportDeps> {
     links: createMediaLinker(blobService(), c.media),
     receiptLinks: createMediaLinker(blobService(), c.receipts),
     clock: appClock,
+    keys: paymentDataKeys(),
   };
 }
 

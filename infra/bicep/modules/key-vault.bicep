@@ -1,4 +1,4 @@
-// The API-key pepper (and any secret the app stores later); RBAC only, purge protection on.
+// The API-key pepper and the payment-data key (and any secret the app stores later); RBAC only, purge protection on.
 param name string
 param location string
 param tags object
@@ -6,6 +6,10 @@ param tags object
 @secure()
 @description('HMAC key of stored API-key hashes and of hashed subject refs. Changing it invalidates every API key.')
 param apiKeyPepper string
+
+@secure()
+@description('Key-encryption key of payment details: 32 bytes in base64 (shared/crypto/key-ring.ts).')
+param paymentDataKey string
 
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
@@ -29,6 +33,14 @@ resource pepper 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   properties: { value: apiKeyPepper, contentType: 'text/plain' }
 }
 
+// Same value on every deployment, as the pepper; a rotation adds a version by hand (shared/crypto/README.md).
+resource paymentKey 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: vault
+  name: 'payment-data-key'
+  properties: { value: paymentDataKey, contentType: 'text/plain' }
+}
+
 output vaultName string = vault.name
 output vaultUri string = vault.properties.vaultUri
 output pepperSecretName string = pepper.name
+output paymentDataKeySecretName string = paymentKey.name

@@ -80,8 +80,8 @@ describe('order engine e2e (local runtime)', () => {
   const getPayin = async (id: string) => (await (await call(`/api/v1/payins/${id}`, { apiKey: 'demo-a-key' })).json()) as { id: string; status: string };
   const waitForStatus = (id: string, status: string) =>
     eventually(async () => ((await getPayin(id)).status === status ? true : undefined), `order ${id} to be ${status}`);
-  const token = (subject: string, roles: ('trader' | 'support')[]) =>
-    signLocalToken({ secret: sample.Values.LOCAL_JWT_SECRET ?? '', issuer: sample.Values.JWT_ISSUER ?? '', audience: sample.Values.JWT_AUDIENCE ?? '', subject, tenantId: 'demo-a', roles });
+  const token = (subject: string, roles: ('trader' | 'support')[], tenantId = 'demo-a') =>
+    signLocalToken({ secret: sample.Values.LOCAL_JWT_SECRET ?? '', issuer: sample.Values.JWT_ISSUER ?? '', audience: sample.Values.JWT_AUDIENCE ?? '', subject, tenantId, roles });
 
   before(async () => {
     assert.ok(process.env.COSMOS_ENDPOINT && process.env.COSMOS_KEY, 'COSMOS_ENDPOINT and COSMOS_KEY must point at a Cosmos server (scripts/test.ts starts one)');
@@ -232,8 +232,9 @@ describe('order engine e2e (local runtime)', () => {
 
   it('should leave balances and postings as one delivery left them when every message and activity runs twice', async () => {
     const engine = await orderEngine();
-    const support = await token('support-e2e', ['support']);
-    const supportActor = { role: 'support' as const, id: 'support-e2e' };
+    // Platform support: only the operator's neutral staff resolve disputes.
+    const support = await token('support-e2e', ['support'], 'platform');
+    const supportActor = { role: 'support' as const, id: 'support-e2e', tenantId: 'platform' };
     const durableApi = `${host.origin}/runtime/webhooks/durabletask/instances`;
     const raise = (id: string, order: OrderDoc) =>
       fetch(`${durableApi}/${id}/raiseEvent/${ORDER_EVENTS.statusChanged}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(snapshotOf(order)) });
@@ -250,7 +251,7 @@ describe('order engine e2e (local runtime)', () => {
     for (const [i, plan] of plans.entries()) {
       const res = await call(`/api/v1/${plan.direction}s`, {
         method: 'POST', apiKey: 'demo-a-key', key: `twice-${run}-${i}`,
-        body: JSON.stringify({ amount: `${700 + i * 45}.50`, currency: 'RUB', method: 'card', customerRef: `twice-${run}-${i}` }),
+        body: JSON.stringify({ amount: `${700 + i * 45}.50`, currency: 'RUB', method: 'card', customerRef: `twice-${run}-${i}`, ...(plan.direction === 'payout' ? { payee: { cardNumber: '4111 1111 1111 1111', holderName: 'ANNA K.' } } : {}) }),
       });
       assert.equal(res.status, 201, await res.clone().text());
       const { id } = (await res.json()) as { id: string };
@@ -384,7 +385,7 @@ describe('order engine e2e (local runtime)', () => {
       await waitForStatus(id, 'review');
       assert.equal((await instance(id)).runtimeStatus, 'Running', 'the orchestration waits for people');
       // What the admin review endpoint does: the status change, then the event to the orchestration.
-      await (await orderEngine()).applyOrderAction({ role: 'support', id: 'support-e2e' }, 'demo-a', id, { action: 'approve_review' });
+      await (await orderEngine()).applyOrderAction({ role: 'support', id: 'support-e2e', tenantId: 'platform' }, 'demo-a', id, { action: 'approve_review' });
       await raise(id);
       await waitForStatus(id, 'assigned');
       const order = await (await orderEngine()).getOrder('demo-a', id);

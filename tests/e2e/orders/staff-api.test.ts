@@ -46,7 +46,7 @@ describe('staff order API e2e (local runtime)', () => {
     return body;
   };
   const createOrder = async (path: 'payins' | 'payouts', apiKey: string, key: string, amount: string) => {
-    const res = await host.call(`/api/v1/${path}`, { method: 'POST', apiKey, headers: { ...JSON_HEADERS, 'idempotency-key': key }, body: JSON.stringify({ amount, currency: 'RUB', method: 'card', customerRef: key }) });
+    const res = await host.call(`/api/v1/${path}`, { method: 'POST', apiKey, headers: { ...JSON_HEADERS, 'idempotency-key': key }, body: JSON.stringify({ amount, currency: 'RUB', method: 'card', customerRef: key, ...(path === 'payouts' ? { payee: { cardNumber: '4111 1111 1111 1111', holderName: 'ANNA K.' } } : {}) }) });
     const { id } = await json<{ id: string }>(res, 201);
     return eventually(async () => {
       const view = await json<{ id: string; status: string }>(await host.call(`/api/v1/${path}/${id}`, { apiKey }), 200);

@@ -8,11 +8,18 @@ import type { Actor, OrderAction } from '../../../shared/orders/schemas';
 import { seedOrders } from '../../../scripts/seed-data';
 import { openOrdersFixture, type OrdersFixture } from './cosmos-fixture';
 
+/** A valid payee per payment method (pay-outs need one). */
+const PAYEES: Record<string, object> = {
+  card: { cardNumber: '4111 1111 1111 1111', holderName: 'ANNA K.' },
+  sbp: { phone: '+7 916 000-11-22', holderName: 'ANNA K.', bank: 'alfa' },
+  bank_transfer: { accountNumber: '40817810000000001234', holderName: 'ANNA K.', bank: 'vtb' },
+};
+
 const merchants: Record<string, Actor> = {
   'demo-a': { role: 'merchant', id: 'ua', tenantId: 'demo-a' },
   'demo-b': { role: 'merchant', id: 'ub', tenantId: 'demo-b' },
 };
-const support: Actor = { role: 'support', id: 'sup' };
+const support: Actor = { role: 'support', id: 'sup', tenantId: 'platform' };
 
 /** Duplicates that a replayed operation may meet; anything else is a real failure. */
 const isReplayRefusal = (e: unknown) => e instanceof DomainError && ['illegal-transition', 'forbidden'].includes(e.code);
@@ -35,7 +42,7 @@ async function mixedRun(fx: OrdersFixture, apply: typeof once): Promise<void> {
     const id = `mix-${i}`;
     const method = ['card', 'sbp', 'card', 'bank_transfer'][i % 4]!;
     const amount = `${1000 + i * 137}.${String(i * 7 % 100).padStart(2, '0')}`;
-    await apply(() => engine.createOrder({ tenantId, direction, actor, orderId: id, body: { amount, currency: 'RUB', method, customerRef: `mix-${i % 5}` } }));
+    await apply(() => engine.createOrder({ tenantId, direction, actor, orderId: id, body: { amount, currency: 'RUB', method, customerRef: `mix-${i % 5}`, ...(direction === 'payout' ? { payee: PAYEES[method] } : {}) } }));
     await apply(() => engine.assignOrder(tenantId, id));
     const order = await engine.getOrder(tenantId, id);
     if (order.status !== 'assigned') continue;
@@ -71,9 +78,9 @@ async function failedOrders(fx: OrdersFixture, apply: typeof once): Promise<void
   const engine = fx.engine({ FRAUD_BLOCKED_CUSTOMERS: ['demo-b:blocked'], MAX_ORDER_RETRIES: 0 });
   const actor = merchants['demo-b']!;
   fx.clock.advance(1000);
-  await apply(() => engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor, orderId: 'fail-fraud', body: { amount: '800.00', currency: 'RUB', method: 'card', customerRef: 'blocked' } }));
+  await apply(() => engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor, orderId: 'fail-fraud', body: { amount: '800.00', currency: 'RUB', method: 'card', customerRef: 'blocked', payee: { cardNumber: '4111 1111 1111 1111', holderName: 'ANNA K.' } } }));
   await apply(() => engine.assignOrder('demo-b', 'fail-fraud'));
-  await apply(() => insufficient(engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor, orderId: 'fail-broke', body: { amount: '990000.00', currency: 'RUB', method: 'card', customerRef: 'broke' } })));
+  await apply(() => insufficient(engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor, orderId: 'fail-broke', body: { amount: '990000.00', currency: 'RUB', method: 'card', customerRef: 'broke', payee: { cardNumber: '4111 1111 1111 1111', holderName: 'ANNA K.' } } })));
   await apply(() => engine.assignOrder('demo-b', 'fail-broke'));
   await apply(() => engine.createOrder({ tenantId: 'demo-b', direction: 'payin', actor, orderId: 'fail-nofit', body: { amount: '50.00', currency: 'USD', method: 'sbp', customerRef: 'nofit' } }));
   await apply(() => engine.assignOrder('demo-b', 'fail-nofit'));
@@ -120,7 +127,7 @@ describe('ledger against Cosmos', () => {
     // Exactly the balance passes the amount but not the fee on top.
     const amount = (before / 100).toFixed(2);
     await assert.rejects(
-      engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor: merchants['demo-b']!, orderId: 'just-too-big', body: { amount, currency: 'RUB', method: 'card', customerRef: 'edge' } }),
+      engine.createOrder({ tenantId: 'demo-b', direction: 'payout', actor: merchants['demo-b']!, orderId: 'just-too-big', body: { amount, currency: 'RUB', method: 'card', customerRef: 'edge', payee: { cardNumber: '4111 1111 1111 1111', holderName: 'ANNA K.' } } }),
       (e: unknown) => e instanceof DomainError && e.code === 'insufficient-balance' && e.status === 409 && e.details['balanceMinor'] === before,
     );
     assert.equal((await engine.getBalance(account))!.balanceMinor, before, 'nothing held');

@@ -14,6 +14,7 @@ import { openOrdersFixture, type OrdersFixture } from './cosmos-fixture';
 const merchantA: Actor = { role: 'merchant', id: 'user-a', tenantId: 'demo-a' };
 const merchantB: Actor = { role: 'merchant', id: 'user-b', tenantId: 'demo-b' };
 const payin = (over: Record<string, unknown> = {}) => ({ amount: '1000.00', currency: 'RUB', method: 'card', customerRef: 'cust-1', ...over });
+const payout = (over: Record<string, unknown> = {}) => payin({ payee: { cardNumber: '4111 1111 1111 1111', holderName: 'ANNA K.' }, ...over });
 
 async function rejects(promise: Promise<unknown>, code: string, status?: number): Promise<DomainError> {
   try {
@@ -106,7 +107,7 @@ describe('order flow against Cosmos', () => {
     const account = storeAccount('demo-b', 'demo-b-main', 'RUB').accountId;
     const before = (await engine.getBalance(account))!.balanceMinor;
     const err = await rejects(
-      engine.createOrder({ tenantId: 'demo-b', direction: 'payout', body: payin({ amount: '99000.00' }), actor: merchantB, orderId: 'too-big' }),
+      engine.createOrder({ tenantId: 'demo-b', direction: 'payout', body: payout({ amount: '99000.00' }), actor: merchantB, orderId: 'too-big' }),
       'insufficient-balance', 409,
     );
     assert.equal(err.details['currency'], 'RUB');
@@ -119,7 +120,7 @@ describe('order flow against Cosmos', () => {
     const engine = fx.engine();
     const account = storeAccount('demo-b', 'demo-b-main', 'RUB').accountId;
     const before = (await engine.getBalance(account))!.balanceMinor;
-    const order = await engine.createOrder({ tenantId: 'demo-b', direction: 'payout', body: payin({ amount: '500.00', customerRef: 'po-1' }), actor: merchantB });
+    const order = await engine.createOrder({ tenantId: 'demo-b', direction: 'payout', body: payout({ amount: '500.00', customerRef: 'po-1' }), actor: merchantB });
     assert.equal(before - (await engine.getBalance(account))!.balanceMinor, 51_500); // 500.00 + 3 % fee
     const { order: assigned } = await engine.assignOrder('demo-b', order.id);
     const cancelled = await engine.applyOrderAction(merchantB, 'demo-b', order.id, { action: 'cancel' });
@@ -134,7 +135,7 @@ describe('order flow against Cosmos', () => {
     const engine = fx.engine();
     const account = storeAccount('demo-b', 'demo-b-main', 'RUB').accountId;
     const before = (await engine.getBalance(account))!.balanceMinor;
-    const order = await engine.createOrder({ tenantId: 'demo-b', direction: 'payout', body: payin({ amount: '200.00', customerRef: 'po-2' }), actor: merchantB });
+    const order = await engine.createOrder({ tenantId: 'demo-b', direction: 'payout', body: payout({ amount: '200.00', customerRef: 'po-2' }), actor: merchantB });
     const { _etag, ...rest } = await engine.getOrder('demo-b', order.id);
     void _etag;
     await fx.store.orders.item(order.id, 'demo-b').replace({ ...rest, ledger: {} }); // the flag never got written
@@ -170,15 +171,16 @@ describe('order flow against Cosmos', () => {
     assert.deepEqual(d.order.fraud?.reasons, ['customer-blocked']);
     const big = await engine.createOrder({ tenantId: 'demo-a', direction: 'payin', body: payin({ amount: '60000.00', customerRef: 'big' }), actor: merchantA });
     assert.equal((await engine.assignOrder('demo-a', big.id)).outcome, 'review');
-    const support: Actor = { role: 'support', id: 'sup' };
+    const support: Actor = { role: 'support', id: 'sup', tenantId: 'platform' };
     assert.equal((await engine.applyOrderAction(support, 'demo-a', big.id, { action: 'approve_review' })).status, 'new');
     assert.equal((await engine.assignOrder('demo-a', big.id)).outcome, 'assigned');
-    // Each decision audited once, though the reviewed order was assigned twice.
+    // Each decision audited once, though the reviewed order was assigned twice; support's approval too.
     assert.deepEqual(
       audited.map((e) => [e.action, e.targetId, e.detail]),
       [
         ['order.fraud-check', denied.id, 'DENY'],
         ['order.fraud-check', big.id, 'REVIEW'],
+        ['order.status-change', big.id, 'approve_review:review->new'],
       ],
     );
   });

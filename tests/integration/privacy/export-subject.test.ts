@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { processKeyRing } from '../../../shared/crypto/key-ring';
 import { exportSubjectData } from '../../../shared/privacy/export-subject';
 import { createMediaLinker } from '../../../shared/privacy/media-links';
 import { startLocalServices, suffix, type LocalServices } from '../kyc/local-services';
@@ -28,6 +29,12 @@ describe('exportSubjectData', () => {
       method: 'card', customerRef: subjectRef, status: 'completed', createdAt: '2026-11-23T12:00:00.000Z', updatedAt: '2026-11-23T12:00:00.000Z',
       expiresAt: '2026-11-23T12:30:00.000Z', retryCount: 0, storeCommissionBps: 150, ledger: {}, history: [],
     });
+    // The same customerRef at another merchant is another person: never in this tenant's export.
+    await h.orders.items.create({
+      id: `other-${orderId}`, type: 'order', tenantId: `other-${h.tenantId}`, storeId: 's1', direction: 'payin', amountMinor: 7000, currency: 'RUB',
+      method: 'card', customerRef: subjectRef, status: 'completed', createdAt: '2026-11-23T12:00:00.000Z', updatedAt: '2026-11-23T12:00:00.000Z',
+      expiresAt: '2026-11-23T12:30:00.000Z', retryCount: 0, storeCommissionBps: 150, ledger: {}, history: [],
+    });
     const service = h.media.credential ? new BlobServiceClient(h.media.url.replace(/\/[^/]+$/, ''), h.media.credential) : undefined;
     assert.ok(service, 'Azurite clients carry the account key');
     const data = await exportSubjectData(
@@ -39,6 +46,7 @@ describe('exportSubjectData', () => {
         links: createMediaLinker(service, h.media),
         receiptLinks: createMediaLinker(service, h.receipts),
         clock: h.clock,
+        keys: processKeyRing(),
       },
       { tenantId: h.tenantId, subjectRef, linkMinutes: 15 },
     );
@@ -52,7 +60,7 @@ describe('exportSubjectData', () => {
     const fetched = await fetch(document.url);
     assert.equal(fetched.status, 200, 'the SAS link works without other credentials');
     assert.equal(Buffer.from(await fetched.arrayBuffer()).length, document.sizeBytes);
-    assert.equal(data.orders.length, 1);
+    assert.deepEqual(data.orders.map((o) => o.id), [orderId]);
     assert.equal(data.orders[0]!.customerRef, subjectRef);
     const receipts = data.orders[0]!.receiptFiles;
     assert.deepEqual(receipts.map((r) => [r.name, r.contentType, r.sizeBytes]), [['receipt-1.pdf', 'application/pdf', 16]]);

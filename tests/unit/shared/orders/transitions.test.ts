@@ -9,7 +9,7 @@ const merchantB: Actor = { role: 'merchant', id: 'u2', tenantId: 'demo-b' };
 const trader1: Actor = { role: 'trader', id: 't1', traderId: 'trader-1' };
 const trader2: Actor = { role: 'trader', id: 't2', traderId: 'trader-2' };
 const lead: Actor = { role: 'teamlead', id: 'l1', teamLeadId: 'teamlead-1' };
-const support: Actor = { role: 'support', id: 's1' };
+const support: Actor = { role: 'support', id: 's1', tenantId: 'platform' };
 const system: Actor = { role: 'system', id: 'system' };
 
 const order = (status: TransitionSubject['status'], direction: TransitionSubject['direction'] = 'payin'): TransitionSubject => ({
@@ -75,5 +75,19 @@ describe('order transitions', () => {
     assert.equal(nextStatus(order('review'), 'approve_review', support), 'new');
     assert.equal(nextStatus(order('review'), 'reject_review', support), 'failed');
     assert.equal(code(() => nextStatus(order('disputed'), 'resolve_complete', merchantA)), '403 forbidden');
+  });
+
+  it("should refuse neutral decisions to a merchant tenant's own staff but let them dispute", () => {
+    const merchantSupport: Actor = { role: 'support', id: 's2', tenantId: 'demo-a' };
+    const merchantAdmin: Actor = { role: 'admin', id: 'a2', tenantId: 'demo-a' };
+    for (const actor of [merchantSupport, merchantAdmin]) {
+      assert.equal(code(() => nextStatus(order('disputed'), 'resolve_complete', actor)), '403 platform-staff-required');
+      assert.equal(code(() => nextStatus(order('disputed'), 'resolve_cancel', actor)), '403 platform-staff-required');
+      assert.equal(code(() => nextStatus(order('review'), 'approve_review', actor)), '403 platform-staff-required');
+      assert.equal(code(() => nextStatus(order('review'), 'reject_review', actor)), '403 platform-staff-required');
+    }
+    assert.equal(nextStatus(order('awaiting_confirmation'), 'dispute', merchantSupport), 'disputed');
+    assert.equal(code(() => nextStatus(order('awaiting_confirmation'), 'dispute', { ...merchantSupport, tenantId: 'demo-b' })), '403 forbidden');
+    assert.equal(code(() => nextStatus(order('disputed'), 'resolve_complete', { role: 'admin', id: 'no-tenant' })), '403 platform-staff-required');
   });
 });
