@@ -183,7 +183,7 @@ describe('staff order API e2e (local runtime)', () => {
     await problem(await confirm({ token: trader }), 400, 'receipt-required');
     await problem(await confirm({ token: trader, headers: JSON_HEADERS, body: '{"reason":"paid"}' }), 400, 'receipt-required');
     await problem(await confirm({ token: trader, body: receiptForm(Buffer.from('not a receipt')) }), 415, 'unsupported-media-type');
-    await problem(await confirm({ token: await token('trader-x', ['trader']), body: receiptForm(PDF) }), 403, 'forbidden');
+    await problem(await confirm({ token: await token('trader-x', ['trader']), body: receiptForm(PDF) }), 403, 'trader-inactive');
 
     const done = await json<{ status: string; receipts?: { blobName: string; contentType: string }[] }>(await confirm({ token: trader, body: receiptForm(PDF) }), 200);
     assert.equal(done.status, 'awaiting_confirmation');
