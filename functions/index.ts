@@ -23,3 +23,4 @@ import './retention';
 import './subject-erasure';
 import './privacy';
 import './erasure-redrive';
+import './webhook-endpoints';

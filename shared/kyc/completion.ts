@@ -23,8 +23,8 @@ export function completedEvent(record: VerificationRecord): VerificationComplete
 }
 
 /**
- * Announces a finished verification: the `events` message and, with a callbackUrl, the
- * webhook. Both carry deterministic ids, so a handler that runs again after a crash
+ * Announces a finished verification: the `events` message and the webhook (to the
+ * request's callbackUrl, else to the tenant's subscribed endpoints). Both carry deterministic ids, so a handler that runs again after a crash
  * re-sends them harmlessly (the broker and the webhook log drop duplicates).
  */
 export async function publishCompletion(record: VerificationRecord, deps: PipelineDeps): Promise<void> {
@@ -35,7 +35,7 @@ export async function publishCompletion(record: VerificationRecord, deps: Pipeli
     subject: event.type,
     correlationId: record.id,
   });
-  if (record.callbackUrl && deps.webhook) {
+  if (deps.webhook) {
     const { type, tenantId, id, ...data } = event;
     void tenantId;
     void id;
