@@ -24,3 +24,4 @@ import './subject-erasure';
 import './privacy';
 import './erasure-redrive';
 import './webhook-endpoints';
+import './openapi';

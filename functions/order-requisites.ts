@@ -11,7 +11,7 @@ import { authenticate } from '../shared/wiring/auth';
 import { orderEngine } from '../shared/wiring/orders';
 
 const ROUTE = 'v1/trader/requisites';
-const idParams = z.object({ id: z.string().min(1).max(80) });
+export const requisiteIdParams = z.object({ id: z.string().min(1).max(80) });
 const trader = { auth: authenticate, accept: ['user' as const], roles: ['trader' as const] };
 
 app.http(FUNCTIONS.listOwnRequisites, {
@@ -47,7 +47,7 @@ app.http(FUNCTIONS.updateOwnRequisite, {
   methods: ['PATCH'],
   authLevel: 'anonymous',
   handler: httpHandler(trader, async (call) => {
-    const { id } = call.params(idParams);
+    const { id } = call.params(requisiteIdParams);
     const patch = await call.body(traderRequisitePatchSchema);
     const engine = await orderEngine(call.log);
     const doc = await updateRequisite(engine.deps, id, patch, { kind: 'owner', traderId: subjectOf(call.principal) });

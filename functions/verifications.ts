@@ -11,7 +11,7 @@ import { appClock, kycStores, verificationApi } from '../shared/wiring/kyc';
 
 // Document 15 MB + selfie video 50 MB + multipart overhead; each part has its own limit in shared/kyc/upload.ts.
 const MAX_UPLOAD_BYTES = 70 * 1024 * 1024;
-const idParams = z.object({ id: z.string().min(1).max(64) });
+export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 app.http(FUNCTIONS.createVerification, {
   route: 'v1/verifications',

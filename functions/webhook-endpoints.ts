@@ -11,11 +11,20 @@ import { webhookTenantOf } from '../shared/webhooks/endpoint-access';
 import {
   createEndpointBodySchema,
   endpointView,
+  endpointViewSchema,
   rotateSecretBodySchema,
   tenantQuerySchema,
   updateEndpointBodySchema,
 } from '../shared/webhooks/endpoint';
-import { deliveryDetail, deliveryListQuerySchema, deliverySummary } from '../shared/webhooks/delivery-view';
+import {
+  deliveryDetail,
+  deliveryDetailSchema,
+  deliveryListQuerySchema,
+  deliveryListSchema,
+  deliverySummary,
+  deliverySummarySchema,
+} from '../shared/webhooks/delivery-view';
+import { documentRoute } from '../shared/openapi/route-doc';
 import { notFound } from '../shared/errors';
 
 // Tenant admins manage their own webhooks; platform admins any tenant's (`?tenantId=`). Users only (JWT).
@@ -131,4 +140,54 @@ app.http(FUNCTIONS.resendWebhookDelivery, {
     const entry = await resendDelivery({ log, sender: serviceBus(), clock: systemClock }, tenantId, id);
     return accepted(deliverySummary(entry), `/api/v1/webhooks/deliveries/${id}`);
   }),
+});
+
+// OpenAPI: the same schemas the handlers above validate with.
+const tags = ['Webhooks'];
+const adminDoc = { tags, auth: ['bearer' as const], query: tenantQuerySchema };
+const endpointNotFound = { 404: ['not-found'] };
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.listWebhookEndpoints, method: 'GET', path: `/api/${endpointsRoute}`,
+  summary: "The tenant's webhook endpoints (tenant admin; platform admins pass ?tenantId=)",
+  responses: { 200: { description: 'Endpoints, without secrets', schema: z.object({ items: z.array(endpointViewSchema) }).meta({ id: 'WebhookEndpointList' }) } },
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.createWebhookEndpoint, method: 'POST', path: `/api/${endpointsRoute}`,
+  summary: 'Register an endpoint; the answer shows its whsec_ secret once',
+  body: { schema: createEndpointBodySchema, example: { url: 'https://hooks.example.com/vouch', eventTypes: ['verification.completed'] } },
+  responses: { 201: { description: 'Created, with `secret`', schema: endpointViewSchema } },
+  problems: { 400: ['webhook-url-rejected'], 409: ['webhook-endpoint-limit'] },
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.getWebhookEndpoint, method: 'GET', path: `/api/${endpointsRoute}/{id}`, params: webhookIdParams,
+  summary: 'One endpoint', responses: { 200: { description: 'The endpoint', schema: endpointViewSchema } }, problems: endpointNotFound,
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.updateWebhookEndpoint, method: 'PATCH', path: `/api/${endpointsRoute}/{id}`, params: webhookIdParams,
+  summary: 'Change URL, event filter, description or enabled', body: { schema: updateEndpointBodySchema },
+  responses: { 200: { description: 'The endpoint', schema: endpointViewSchema } }, problems: { ...endpointNotFound, 400: ['webhook-url-rejected'], 503: ['concurrency-conflict'] },
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.deleteWebhookEndpoint, method: 'DELETE', path: `/api/${endpointsRoute}/{id}`, params: webhookIdParams,
+  summary: 'Remove an endpoint; queued deliveries to it are dropped', responses: { 204: { description: 'Deleted' } }, problems: endpointNotFound,
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.rotateWebhookSecret, method: 'POST', path: `/api/${endpointsRoute}/{id}/rotate-secret`, params: webhookIdParams,
+  summary: 'New secret; the previous one keeps signing for overlapMinutes (two v1 signatures meanwhile)',
+  body: { schema: rotateSecretBodySchema, required: false, example: { overlapMinutes: 1440 } },
+  responses: { 200: { description: 'The endpoint, with the new `secret`', schema: endpointViewSchema } }, problems: { ...endpointNotFound, 503: ['concurrency-conflict'] },
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.listWebhookDeliveries, method: 'GET', path: '/api/v1/webhooks/deliveries', query: deliveryListQuerySchema,
+  summary: 'Deliveries, newest first: event, endpoint, attempts, last status code, next retry; `status=exhausted` lists dead letters',
+  responses: { 200: { description: 'A page of deliveries', schema: deliveryListSchema } },
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.getWebhookDelivery, method: 'GET', path: '/api/v1/webhooks/deliveries/{id}', params: webhookIdParams,
+  summary: 'One delivery with each attempt and its event', responses: { 200: { description: 'The delivery', schema: deliveryDetailSchema } }, problems: { 404: ['not-found'] },
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.resendWebhookDelivery, method: 'POST', path: '/api/v1/webhooks/deliveries/{id}/resend', params: webhookIdParams,
+  summary: 'Send a delivery again (also a dead-lettered one): a new round of attempts',
+  responses: { 202: { description: 'Queued; the delivery is pending again', schema: deliverySummarySchema } }, problems: { 404: ['not-found'] },
 });

@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { type E2eHost, startE2eHost } from '../../support/e2e-host';
 import { eventually } from '../../support/eventually';
-import { recordResponse } from '../../support/openapi-responses';
+import { nonConformingResponses } from '../../support/openapi-conformance';
+import { recordedResponses, recordResponse } from '../../support/openapi-responses';
 
 interface Received {
   headers: Record<string, string>;
@@ -141,5 +142,11 @@ describe('webhook endpoints and delivery log (e2e)', () => {
     const platform = await host.adminToken('platform');
     const seen = await api('/api/v1/webhooks/endpoints?tenantId=demo-a', { token: platform });
     assert.ok((seen.body.items as { id: string }[]).some((e) => e.id === created.body.id));
+  });
+
+  it('should have answered every call above as /api/openapi.json documents', async () => {
+    const doc = (await (await host.call('/api/openapi.json')).json()) as Record<string, unknown>;
+    assert.ok(recordedResponses().length > 20);
+    assert.deepEqual(nonConformingResponses(doc, recordedResponses()), []);
   });
 });
