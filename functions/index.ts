@@ -25,3 +25,4 @@ import './privacy';
 import './erasure-redrive';
 import './webhook-endpoints';
 import './openapi';
+import './verification-sessions';

@@ -44,6 +44,8 @@ export const COSMOS_CONTAINERS = {
   webhooks: 'webhooks',
   erasures: 'erasures',
   rateLimits: 'rate-limits',
+  /** Capture-page sessions: hashed one-verification tokens (TTL). */
+  verificationSessions: 'verification-sessions',
 } as const;
 export type CosmosContainerName = (typeof COSMOS_CONTAINERS)[keyof typeof COSMOS_CONTAINERS];
 
@@ -130,4 +132,5 @@ export const FUNCTIONS = {
   apiDocsAsset: 'apiDocsAsset',
   capturePage: 'capturePage',
   createVerificationSession: 'createVerificationSession',
+  getCurrentVerificationSession: 'getCurrentVerificationSession',
 } as const;

@@ -31,7 +31,7 @@ documentRoute({
     }),
   },
   responses: { 202: { description: 'Accepted; poll the Location', schema: accepted } },
-  problems: { 400: ['bad-request', 'validation-failed'], 409: ['idempotency-key-conflict'], 413: ['payload-too-large'], 415: ['unsupported-media-type'], 503: ['backlog-full'] },
+  problems: { 400: ['bad-request', 'validation-failed'], 409: ['idempotency-key-conflict', 'session-used'], 413: ['payload-too-large'], 415: ['unsupported-media-type'], 503: ['backlog-full'] },
 });
 documentRoute({
   function: FUNCTIONS.getVerification, method: 'GET', path: '/api/v1/verifications/{id}', tags, auth: ['apiKey', 'sessionToken'], params: idParams, rateLimited: true,

@@ -24,6 +24,7 @@ export const PARTITION_KEYS: Record<CosmosContainerName, string> = {
   webhooks: '/tenantId',
   erasures: '/tenantId',
   'rate-limits': '/tenantId',
+  'verification-sessions': '/tenantId',
 };
 
 /** Creates the database and every container if absent (local mode and tests). */

@@ -38,6 +38,7 @@ var containers = [
   { id: 'webhooks', pk: '/tenantId', ttl: 2592000 }
   { id: 'erasures', pk: '/tenantId', ttl: -1 }
   { id: 'rate-limits', pk: '/tenantId', ttl: 3600 }
+  { id: 'verification-sessions', pk: '/tenantId', ttl: 86400 }
 ]
 
 resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for c in containers: {

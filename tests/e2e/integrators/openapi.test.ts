@@ -31,7 +31,7 @@ describe('OpenAPI document (e2e)', () => {
 
   it('should document every registered HTTP function, and only those', () => {
     const registered = host.started.host.context.functionsWithTrigger('httpTrigger').flatMap((fn) =>
-      ((fn.trigger.methods as string[] | undefined) ?? ['GET']).map((m) => ({ name: fn.name, method: m.toLowerCase(), path: `/api/${String(fn.trigger.route)}` })),
+      ((fn.trigger.methods as string[] | undefined) ?? ['GET']).map((m) => ({ name: fn.name, method: m.toLowerCase(), path: `/api/${String(fn.trigger.route)}`.replace(/\{(\w+)\?\}/g, '{$1}') })),
     );
     assert.ok(registered.length > 40, `found only ${registered.length} registrations`);
     const paths = doc.paths as Record<string, Record<string, { 'x-function': string }>>;
