@@ -24,8 +24,8 @@ export function completedEvent(record: VerificationRecord): VerificationComplete
 
 /**
  * Announces a finished verification: the `events` message and the webhook (to the
- * request's callbackUrl, else to the tenant's subscribed endpoints). Both carry deterministic ids, so a handler that runs again after a crash
- * re-sends them harmlessly (the broker and the webhook log drop duplicates).
+ * request's callbackUrl, else to the tenant's subscribed endpoints). Both carry
+ * deterministic ids, so a handler that runs again after a crash re-sends them harmlessly (the broker and the webhook log drop duplicates).
  */
 export async function publishCompletion(record: VerificationRecord, deps: PipelineDeps): Promise<void> {
   const event = completedEvent(record);

@@ -88,15 +88,7 @@ export class VerificationSessionStore {
   async find(token: string): Promise<VerificationSession> {
     const tenantId = TOKEN.exec(token.trim())?.[1];
     if (!tenantId) throw unauthorized('Invalid or expired session');
-    let doc: SessionDocument | undefined;
-    try {
-      doc = (await this.container.item(hashToken(token.trim()), tenantId).read<SessionDocument>()).resource;
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-    if (!doc || Date.parse(doc.expiresAt) <= this.clock.now().getTime()) throw unauthorized('Invalid or expired session');
-    const { ttl: _ttl, ...session } = doc;
-    return session;
+    return this.byId(tenantId, hashToken(token.trim()));
   }
 
   /** The session a session principal names (`sessionIdOf`); 401 once expired. */

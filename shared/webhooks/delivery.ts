@@ -154,7 +154,7 @@ export async function deliverWebhook(input: unknown, deps: DeliveryDeps): Promis
 async function fanOut(delivery: WebhookDelivery, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const endpointIds = await deps.targets.subscribedEndpoints(delivery.tenantId, delivery.event.type);
   if (endpointIds.length === 0) {
-    deps.logger.info('Webhook not sent: no endpoint takes this event type', { tenantId: delivery.tenantId, eventType: delivery.event.type });
+    deps.logger.info('Webhook not sent: no endpoint takes this event type', { tenantId: delivery.tenantId, eventId: delivery.event.id });
     return { outcome: 'no-endpoint' };
   }
   for (const endpointId of endpointIds) {
