@@ -26,3 +26,6 @@ import './erasure-redrive';
 import './review';
 import './tenant-admin';
 import './kyc-challenges';
+import './webhook-endpoints';
+import './openapi';
+import './verification-sessions';

@@ -16,9 +16,9 @@ import { adminListUsers, adminPutUser, adminUserBodySchema, adminUsersQuerySchem
 import { authenticate } from '../shared/wiring/auth';
 import { orderEngine } from '../shared/wiring/orders';
 
-const idParams = z.object({ id: z.string().min(1).max(80) });
+export const idParams = z.object({ id: z.string().min(1).max(80) });
 const admin = { auth: authenticate, accept: ['user' as const], roles: ['admin' as const] };
-const requisitesQuery = pageQuerySchema.extend({ traderId: z.string().min(1).max(64).optional(), status: z.enum(REQUISITE_API_STATUSES).optional() });
+export const requisitesQuery = pageQuerySchema.extend({ traderId: z.string().min(1).max(64).optional(), status: z.enum(REQUISITE_API_STATUSES).optional() });
 
 /** The engine, once the caller is known to be a platform admin (checked before anything is read). */
 async function platformEngine(call: ApiCall<Principal>) {

@@ -15,7 +15,7 @@ import type { RequisiteDoc } from '../shared/orders/documents';
 import { openRequisiteNumber } from '../shared/orders/payment-details/requisite-number';
 
 const ROUTE = 'v1/trader/requisites';
-const idParams = z.object({ id: z.string().min(1).max(80) });
+export const requisiteIdParams = z.object({ id: z.string().min(1).max(80) });
 /** The owner sees his full numbers: opened here, in the one view that needs them. */
 const ownerView = (deps: OrderDeps, doc: RequisiteDoc, now: Date) => toRequisiteView(doc, 'owner', now, openRequisiteNumber(deps.keys, doc.id, doc));
 
@@ -56,7 +56,7 @@ app.http(FUNCTIONS.updateOwnRequisite, {
   methods: ['PATCH'],
   authLevel: 'anonymous',
   handler: httpHandler(trader, async (call) => {
-    const { id } = call.params(idParams);
+    const { id } = call.params(requisiteIdParams);
     const patch = await call.body(traderRequisitePatchSchema);
     const engine = await orderEngine(call.log);
     await requireActiveTrader(engine.deps, subjectOf(call.principal));

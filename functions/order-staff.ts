@@ -19,7 +19,7 @@ import { toOrderView } from '../shared/orders/view';
 import { authenticate } from '../shared/wiring/auth';
 import { announceOrderStatus, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 
-const idParams = z.object({ id: z.string().min(1).max(64) });
+export const idParams = z.object({ id: z.string().min(1).max(64) });
 const users = (roles: ('trader' | 'support' | 'admin')[]) => ({ auth: authenticate, accept: ['user' as const], roles });
 
 /** Optional JSON body: an empty one means `{}`. */

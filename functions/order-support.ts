@@ -11,7 +11,7 @@ import { toOrderView } from '../shared/orders/view';
 import { authenticate } from '../shared/wiring/auth';
 import { orderEngine } from '../shared/wiring/orders';
 
-const querySchema = pageQuerySchema.extend({
+export const supportOrdersQuery = pageQuerySchema.extend({
   status: z.enum(ORDER_STATUSES).optional(),
   traderId: z.string().min(1).max(64).optional(),
 });
@@ -21,7 +21,7 @@ app.http(FUNCTIONS.listSupportOrders, {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['user'], roles: ['support', 'admin'] }, async (call) => {
-    const { status, traderId, limit, continuation } = call.query(querySchema);
+    const { status, traderId, limit, continuation } = call.query(supportOrdersQuery);
     const engine = await orderEngine(call.log);
     const role = call.principal.kind === 'user' && call.principal.roles.includes('support') ? 'support' : 'admin';
     const page = await listOrdersPage(engine.deps, { tenantId: orderTenantScope(call.principal), status, traderId }, { limit, continuation });

@@ -10,7 +10,7 @@ import { authenticate } from '../shared/wiring/auth';
 import { orderEngine } from '../shared/wiring/orders';
 
 const ROUTE = 'v1/teamlead/traders';
-const idParams = z.object({ id: z.string().min(1).max(64) });
+export const idParams = z.object({ id: z.string().min(1).max(64) });
 const teamLead = { auth: authenticate, accept: ['user' as const], roles: ['teamlead' as const] };
 
 app.http(FUNCTIONS.listTeamTraders, {

@@ -14,7 +14,7 @@ import { notFound } from '../shared/errors';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
 import { announceOrderStatus, enqueueOrder, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 
-const idParams = z.object({ id: z.string().min(1).max(64) });
+export const idParams = z.object({ id: z.string().min(1).max(64) });
 const merchantOnly = { auth: authenticate, accept: ['apiKey' as const], rateLimit: { limiter: rateLimiter } };
 const PATHS: Record<OrderDirection, string> = { payin: 'v1/payins', payout: 'v1/payouts' };
 

@@ -14,9 +14,9 @@ import { createSubjectErasure, subjectErasureInstanceId } from '../shared/privac
 import { auditCall } from '../shared/wiring/audit';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
 
-const erasureBody = z.strictObject({ subjectRef: subjectRefSchema });
-const idParams = z.object({ id: z.uuid() });
-const exportQuery = z.object({ subjectRef: subjectRefSchema });
+export const erasureBody = z.strictObject({ subjectRef: subjectRefSchema });
+export const erasureIdParams = z.object({ id: z.uuid() });
+export const exportQuery = z.object({ subjectRef: subjectRefSchema });
 const erasureLocation = (id: string) => `/api/v1/privacy/erasures/${id}`;
 
 app.http(FUNCTIONS.createErasure, {
@@ -46,7 +46,7 @@ app.http(FUNCTIONS.getErasure, {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {
-    const { id } = call.params(idParams);
+    const { id } = call.params(erasureIdParams);
     const doc = await (await subjectErasureDeps()).erasures.get(call.principal.tenantId, id);
     if (!doc) throw notFound('Erasure');
     return ok(toErasureView(doc));

@@ -9,7 +9,7 @@ import { auditCall, requireRolesAudited } from '../shared/wiring/audit';
 import { authenticate } from '../shared/wiring/auth';
 import { settingsDefinition, settingsStore } from '../shared/wiring/settings';
 
-const keyParams = z.object({ key: z.string().min(1).max(64) });
+export const keyParams = z.object({ key: z.string().min(1).max(64) });
 
 function definitionOf(key: string) {
   const definition = settingsDefinition(key);

@@ -8,7 +8,7 @@ import { livenessSessionDeps } from '../shared/wiring/kyc';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 /** The body is optional; when sent it is JSON. */
-const sessionBody = z.strictObject({ deviceCorrelationId: z.string().min(1).max(128).optional() });
+export const sessionBody = z.strictObject({ deviceCorrelationId: z.string().min(1).max(128).optional() });
 
 /** Azure liveness-with-verify for mobile apps: 201 `{ sessionId, authToken }` for the Azure Vision SDK on the phone. */
 app.http(FUNCTIONS.startLivenessSession, {

@@ -9,19 +9,24 @@ import { auditCall } from '../shared/wiring/audit';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
 import { recordKycStage } from '../shared/platform/metrics';
 import { appClock, kycStores, verificationApi } from '../shared/wiring/kyc';
+import { isSessionPrincipal, sessionIdOf } from '../shared/kyc/verification-session';
+import { authenticateSessionOrApiKey, verificationSessions } from '../shared/wiring/verification-sessions';
+import { notFound } from '../shared/errors';
 
 // Document 15 MB + selfie video 50 MB + multipart overhead; each part has its own limit in shared/kyc/upload.ts.
 const MAX_UPLOAD_BYTES = 70 * 1024 * 1024;
-const idParams = z.object({ id: z.string().min(1).max(64) });
+export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 app.http(FUNCTIONS.createVerification, {
   route: 'v1/verifications',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(
-    { auth: authenticate, accept: ['apiKey'], maxBodyBytes: MAX_UPLOAD_BYTES, rateLimit: { limiter: rateLimiter } },
+    { auth: authenticateSessionOrApiKey, accept: ['apiKey'], maxBodyBytes: MAX_UPLOAD_BYTES, rateLimit: { limiter: rateLimiter } },
     async (call) => {
       const { request, principal, log } = call;
+      // A capture-page session creates one verification: its id is the Idempotency-Key, so a retry replays it.
+      const session = isSessionPrincipal(principal) ? await (await verificationSessions()).byId(principal.tenantId, sessionIdOf(principal)) : undefined;
       const api = await verificationApi(log);
       const length = request.headers.get('content-length');
       const started = performance.now();
@@ -30,9 +35,10 @@ app.http(FUNCTIONS.createVerification, {
         contentType: request.headers.get('content-type'),
         contentLength: length === null ? null : Number(length),
         body: request.body,
-        idempotencyKey: request.headers.get('idempotency-key'),
+        idempotencyKey: session ? `session:${session.id}` : request.headers.get('idempotency-key'),
       });
       if (!result.replayed) recordKycStage('upload', performance.now() - started);
+      if (session) await (await verificationSessions()).bindVerification(session, result.id);
       if (!result.replayed) await auditCall(call, 'verification.create', { targetType: 'verification', targetId: result.id });
       return accepted({ id: result.id, status: result.status }, result.location);
     },
@@ -44,8 +50,13 @@ app.http(FUNCTIONS.getVerification, {
   route: 'v1/verifications/{id}',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: httpHandler({ auth: authenticate, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {
+  handler: httpHandler({ auth: authenticateSessionOrApiKey, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {
     const { id } = call.params(idParams);
+    // A session polls only the verification it created.
+    if (isSessionPrincipal(call.principal)) {
+      const session = await (await verificationSessions()).byId(call.principal.tenantId, sessionIdOf(call.principal));
+      if (session.verificationId !== id) throw notFound('Verification');
+    }
     const api = await verificationApi(call.log);
     const found = await api.find(call.principal.tenantId, id);
     if (found.kind === 'erased') return json(410, found.view);

@@ -44,6 +44,8 @@ export const COSMOS_CONTAINERS = {
   rateLimits: 'rate-limits',
   /** Active liveness challenges (short-lived, single-use), per tenant. */
   kycChallenges: 'kyc-challenges',
+  /** Capture-page sessions: hashed one-verification tokens (TTL). */
+  verificationSessions: 'verification-sessions',
 } as const;
 export type CosmosContainerName = (typeof COSMOS_CONTAINERS)[keyof typeof COSMOS_CONTAINERS];
 
@@ -148,4 +150,20 @@ export const FUNCTIONS = {
   reconcileLedgerTimer: 'reconcileLedgerTimer',
   adminTraderDeposit: 'adminTraderDeposit',
   adminPutReferenceData: 'adminPutReferenceData',
+  // Integrators: webhook endpoints, delivery log, OpenAPI, capture page.
+  listWebhookEndpoints: 'listWebhookEndpoints',
+  createWebhookEndpoint: 'createWebhookEndpoint',
+  getWebhookEndpoint: 'getWebhookEndpoint',
+  updateWebhookEndpoint: 'updateWebhookEndpoint',
+  deleteWebhookEndpoint: 'deleteWebhookEndpoint',
+  rotateWebhookSecret: 'rotateWebhookSecret',
+  listWebhookDeliveries: 'listWebhookDeliveries',
+  getWebhookDelivery: 'getWebhookDelivery',
+  resendWebhookDelivery: 'resendWebhookDelivery',
+  openApiDocument: 'openApiDocument',
+  apiDocs: 'apiDocs',
+  apiDocsAsset: 'apiDocsAsset',
+  capturePage: 'capturePage',
+  createVerificationSession: 'createVerificationSession',
+  getCurrentVerificationSession: 'getCurrentVerificationSession',
 } as const;

@@ -6,7 +6,7 @@ import type { FailureReason } from './reasons';
 import { applyStatusChange, isTerminal, type VerificationRecord } from './verification';
 
 /**
- * The `events` message for a terminal record; rebuilt identically on every run. A case a person
+ * The `verification.completed` event for a terminal record; rebuilt identically on every run. A case a person
  * settled (`record.review`) is its own event: another id, the person's outcome and time, `reviewed: true`.
  */
 export function completedEvent(record: VerificationRecord): VerificationCompletedEvent {
@@ -27,13 +27,13 @@ export function completedEvent(record: VerificationRecord): VerificationComplete
 }
 
 /**
- * Announces a finished verification with the signed webhook to its callbackUrl; a human
- * decision on a review case goes to the tenant's webhook endpoint without one. The event id is
- * deterministic, so a handler that runs again after a crash re-sends it harmlessly.
+ * Announces a finished verification with the signed webhook: to the request's callbackUrl, else to
+ * the tenant's subscribed endpoints (a human decision on a review case too). The event id is
+ * deterministic, so a handler that runs again after a crash re-sends it harmlessly (the webhook log drops duplicates).
  */
 export async function publishCompletion(record: VerificationRecord, deps: Pick<PipelineDeps, 'sender' | 'webhook'>): Promise<void> {
   const event = completedEvent(record);
-  if ((record.callbackUrl || record.review) && deps.webhook) {
+  if (deps.webhook) {
     const { type, tenantId, id, ...data } = event;
     void tenantId;
     void id;

@@ -24,8 +24,11 @@ export type SelfieImages = { kind: 'photo'; image: Buffer } | { kind: 'video'; f
 /** Face analysis of normalised images into `Evidence` (`shared/face` `buildEvidence` with a provider). */
 export type EvidenceCollector = (input: { document: Buffer; selfie: SelfieImages; challenge?: UsedChallenge }) => Promise<Evidence>;
 
-/** Queues the signed `verification.completed` webhook to a verification's `callbackUrl` (else the tenant's endpoint); idempotent by `event.id`. */
-export type CompletionWebhook = (input: { tenantId: string; callbackUrl?: string; event: WebhookEvent }) => Promise<void>;
+/**
+ * Queues the signed `verification.completed` webhook to a verification's `callbackUrl`, or without
+ * one to the tenant's subscribed endpoints; idempotent by `event.id`.
+ */
+export type CompletionWebhook = (input: { tenantId: string; callbackUrl?: string | undefined; event: WebhookEvent }) => Promise<void>;
 
 /**
  * Azure's liveness-with-verify sessions for mobile clients (`shared/face/azure/liveness-sessions-port.ts`);

@@ -25,6 +25,7 @@ export const PARTITION_KEYS: Record<CosmosContainerName, string> = {
   erasures: '/tenantId',
   'rate-limits': '/tenantId',
   'kyc-challenges': '/tenantId',
+  'verification-sessions': '/tenantId',
 };
 
 /** Creates the database and every container if absent (local mode and tests). */

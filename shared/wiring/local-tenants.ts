@@ -14,7 +14,8 @@ const localTenantsSchema = z.array(
     tenantId: z.string(),
     name: z.string(),
     apiKeys: z.array(z.string().min(8)).min(1).max(2),
-    webhookSecret: z.string().min(32),
+    /** Standard Webhooks form, `whsec_<base64>`: readable here so a developer can verify what arrives. */
+    webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/),
   }),
 );
 

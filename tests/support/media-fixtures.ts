@@ -253,3 +253,10 @@ export function processesMentioning(marker: string): number[] {
   return pids;
 }
 
+
+/** A clip as raw Y4M, what Chromium's `--use-file-for-fake-video-capture` plays as a camera (looped). */
+export function fakeCameraY4m(source = 'grid_bbaf2n', seconds = 3): Promise<string> {
+  return cached(`${source}.camera-${seconds}s.y4m`, (out) =>
+    ffmpeg(['-i', liveClip(`${source}.mpg`), '-t', String(seconds), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', out]),
+  );
+}

@@ -42,6 +42,7 @@ var containers = [
   { id: 'rate-limits', pk: '/tenantId', ttl: 3600 }
   // TTL on, no default expiry: each challenge carries its own `ttl` (a day, for diagnosis).
   { id: 'kyc-challenges', pk: '/tenantId', ttl: -1 }
+  { id: 'verification-sessions', pk: '/tenantId', ttl: 86400 }
 ]
 
 resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for c in containers: {
