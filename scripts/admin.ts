@@ -4,6 +4,8 @@
  *
  *   tenants create <id> --name <name>     tenants list     tenants show <id>
  *   keys create <tenantId> [--store <storeId>]     keys list <tenantId>     keys revoke <tenantId> <keyId>
+ *   webhooks create <tenantId> --url <https url> [--events verification.completed,order.status_changed]
+ *   webhooks list <tenantId>
  *
  * Locally (default) it reads `local.settings.json` (else the sample) `Values`, environment variables
  * winning, and talks to the Cosmos server of `npm start`. With `--azure` it talks to a deployed
@@ -26,9 +28,10 @@ import { systemClock } from '../shared/platform/clock';
 import { openDatabase } from '../shared/platform/cosmos';
 import { ensureContainers } from '../shared/platform/cosmos-containers';
 import { createSettingsStore } from '../shared/settings/settings-store';
-import { type AdminActor, createTenantAdmin, createTenantBodySchema, issueKeyBodySchema, keyIdSchema, type TenantAdmin } from '../shared/tenants/tenant-admin';
+import { type AdminActor, createTenantAdmin, createTenantBodySchema, issueKeyBodySchema, keyIdSchema, onboardWebhookBodySchema, type TenantAdmin } from '../shared/tenants/tenant-admin';
 import { tenantIdSchema } from '../shared/auth/tenant';
 import { SETTINGS } from '../shared/wiring/settings';
+import { WebhookEndpointStore } from '../shared/webhooks/endpoint-store';
 
 /** Name of the Key Vault secret holding the API-key pepper (the app reads it through `API_KEY_PEPPER`'s Key Vault reference). */
 export const PEPPER_SECRET_NAME = 'api-key-pepper';
@@ -40,6 +43,7 @@ const USAGE = `usage: npm run admin -- [--azure] <command>
   tenants list | tenants show <id>
   keys create <tenantId> [--store <storeId>]
   keys list <tenantId> | keys revoke <tenantId> <keyId>
+  webhooks create <tenantId> --url <url> [--events <type,type>] | webhooks list <tenantId>
 options: --azure  --cosmos-endpoint <url>  --database <name>  --key-vault <url>  --actor <name>`;
 
 function localValues(root: string): Record<string, string> {
@@ -63,6 +67,8 @@ interface Connection {
   database: Database;
   pepper: string;
   where: string;
+  /** Decides the webhook URL check: loopback receivers are allowed only locally. */
+  mode: 'local' | 'azure';
 }
 
 async function connect(options: { azure?: boolean; 'cosmos-endpoint'?: string; database?: string; 'key-vault'?: string }, env: NodeJS.ProcessEnv, root: string): Promise<Connection> {
@@ -72,7 +78,7 @@ async function connect(options: { azure?: boolean; 'cosmos-endpoint'?: string; d
     const databaseName = options.database ?? env.COSMOS_DATABASE ?? 'vouch';
     const pepper = isUsable(env.API_KEY_PEPPER) ? env.API_KEY_PEPPER : await pepperFromVault(options['key-vault'] ?? env.KEY_VAULT_URL);
     const database = openDatabase({ VOUCH_MODE: 'azure', COSMOS_ENDPOINT: endpoint, COSMOS_DATABASE: databaseName });
-    return { database, pepper, where: `${endpoint} (${databaseName})` };
+    return { database, pepper, where: `${endpoint} (${databaseName})`, mode: 'azure' };
   }
   const values = localValues(root);
   const pick = (name: string) => env[name] ?? values[name];
@@ -83,10 +89,10 @@ async function connect(options: { azure?: boolean; 'cosmos-endpoint'?: string; d
   const databaseName = options.database ?? pick('COSMOS_DATABASE') ?? 'vouch';
   const database = openDatabase({ VOUCH_MODE: 'local', COSMOS_ENDPOINT: endpoint, COSMOS_KEY: pick('COSMOS_KEY'), COSMOS_DATABASE: databaseName });
   await ensureContainers(database);
-  return { database, pepper, where: `${endpoint} (${databaseName}, local)` };
+  return { database, pepper, where: `${endpoint} (${databaseName}, local)`, mode: 'local' };
 }
 
-function buildAdmin({ database, pepper }: Connection): TenantAdmin {
+function buildAdmin({ database, pepper, mode }: Connection): TenantAdmin {
   const settings = createSettingsStore(database.container(COSMOS_CONTAINERS.settings));
   const auditStore = createAuditStore(database.container(COSMOS_CONTAINERS.audit), {
     pepper,
@@ -98,6 +104,7 @@ function buildAdmin({ database, pepper }: Connection): TenantAdmin {
     clock: systemClock,
     // Unlike the app, the CLI fails loudly when the entry cannot be written: the operator is there to see it.
     audit: (event) => auditStore.append(event).then(() => undefined),
+    webhooks: new WebhookEndpointStore({ container: database.container(COSMOS_CONTAINERS.webhooks), clock: systemClock, mode }),
   });
 }
 
@@ -121,11 +128,13 @@ export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv, root: str
       actor: { type: 'string' },
       name: { type: 'string' },
       store: { type: 'string' },
+      url: { type: 'string' },
+      events: { type: 'string' },
     },
   });
   const [noun, verb, ...args] = positionals;
   const command = `${noun ?? ''} ${verb ?? ''}`;
-  const known = ['tenants create', 'tenants list', 'tenants show', 'keys create', 'keys list', 'keys revoke'];
+  const known = ['tenants create', 'tenants list', 'tenants show', 'keys create', 'keys list', 'keys revoke', 'webhooks create', 'webhooks list'];
   if (!known.includes(command)) throw new UsageError(USAGE);
   const admin = buildAdmin(await connect(values, env, root));
   const by: AdminActor = { actor: `cli:${values.actor ?? userInfo().username}`, roles: ['admin'], correlationId: randomUUID() };
@@ -144,6 +153,13 @@ export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv, root: str
     }
     case 'keys list':
       return { items: (await admin.getTenant(tenantId())).apiKeys };
+    case 'webhooks create': {
+      const events = values.events?.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
+      const body = parse(onboardWebhookBodySchema, { url: values.url, ...(events ? { eventTypes: events } : {}) }, 'webhook endpoint');
+      return { ...(await admin.addWebhookEndpoint(tenantId(), body, by)), note: 'The signing secret is shown once; rotate it with POST /api/v1/webhooks/endpoints/{id}/rotate-secret.' };
+    }
+    case 'webhooks list':
+      return { items: await admin.listWebhookEndpoints(tenantId()) };
     default: {
       const id = tenantId();
       const keyId = parse(keyIdSchema, args[1], 'key id');

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'tenant.create',
   'apikey.create',
   'apikey.revoke',
+  'webhook.create',
   'order.status-change',
   'order.details-read',
 ] as const;

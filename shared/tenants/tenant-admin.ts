@@ -1,6 +1,7 @@
 /**
- * Onboarding: a platform admin creates tenants and mints and revokes their API keys. One core for
- * both doors, the HTTP routes (`functions/tenant-admin.ts`) and the CLI (`scripts/admin.ts`), so the
+ * Onboarding: a platform admin creates tenants, mints and revokes their API keys and registers their
+ * default webhook endpoint. One core for both doors, the HTTP routes (`functions/tenant-admin.ts`,
+ * `functions/webhook-endpoints.ts`) and the CLI (`scripts/admin.ts`), so the
  * rules (id format, two active keys, audit of every action) cannot differ between them.
  */
 import { z } from 'zod';
@@ -11,6 +12,8 @@ import type { CosmosTenantStore } from '../auth/tenant-store';
 import type { AuditEvent } from '../audit/audit-event';
 import { DomainError, notFound } from '../errors';
 import type { Clock } from '../platform/clock';
+import { createEndpointBodySchema, type EndpointView, endpointView } from '../webhooks/endpoint';
+import type { WebhookEndpointStore } from '../webhooks/endpoint-store';
 
 export const createTenantBodySchema = z.strictObject({
   /** Slug used inside API keys and blob paths. */
@@ -44,7 +47,13 @@ export interface TenantAdminDeps {
   clock: Clock;
   /** Appends an audit entry; never throws for a storage failure (see `recordAudit`). */
   audit(event: AuditEvent): Promise<void>;
+  /** The tenants' webhook endpoints (the same store as `/api/v1/webhooks/endpoints`). */
+  webhooks?: WebhookEndpointStore;
 }
+
+/** A tenant's default webhook endpoint, as onboarding sets it up (the endpoint API's create body). */
+export const onboardWebhookBodySchema = createEndpointBodySchema;
+export type OnboardWebhookBody = z.output<typeof onboardWebhookBodySchema>;
 
 /** What an admin sees of a key: never its hash. */
 export interface ApiKeyView {
@@ -80,6 +89,9 @@ export interface TenantAdmin {
   revokeKey(tenantId: string, keyId: string, by: AdminActor): Promise<void>;
   listTenants(): Promise<TenantView[]>;
   getTenant(tenantId: string): Promise<TenantView>;
+  /** Registers a webhook endpoint for a tenant; the view carries its signing secret, shown this once. */
+  addWebhookEndpoint(tenantId: string, body: OnboardWebhookBody, by: AdminActor): Promise<EndpointView>;
+  listWebhookEndpoints(tenantId: string): Promise<EndpointView[]>;
 }
 
 export function createTenantAdmin(deps: TenantAdminDeps): TenantAdmin {
@@ -111,6 +123,10 @@ export function createTenantAdmin(deps: TenantAdminDeps): TenantAdmin {
   }
 
   const tenantNotFound = (tenantId: string) => notFound(`Tenant ${tenantId}`);
+  const webhookStore = () => {
+    if (!deps.webhooks) throw new Error('Tenant admin was built without the webhook endpoint store');
+    return deps.webhooks;
+  };
 
   return {
     createTenant: (body, by) =>
@@ -153,5 +169,13 @@ export function createTenantAdmin(deps: TenantAdminDeps): TenantAdmin {
       if (!tenant) throw tenantNotFound(tenantId);
       return tenantView(tenant);
     },
+
+    addWebhookEndpoint: (tenantId, body, by) =>
+      audited(by, 'webhook.create', 'tenant', tenantId, async () => {
+        if (!(await deps.tenants.getFresh(tenantId))) throw tenantNotFound(tenantId);
+        return endpointView(await webhookStore().create(tenantId, body), true);
+      }),
+
+    listWebhookEndpoints: async (tenantId) => (await webhookStore().list(tenantId)).map((e) => endpointView(e)),
   };
 }

@@ -54,6 +54,20 @@ describe('npm run admin (local)', () => {
     assert.ok(resources.every((r: { actor: string }) => r.actor === 'cli:ops-test'));
   });
 
+  it("it should register a tenant's default webhook endpoint, its secret shown once, audited", async () => {
+    await admin('tenants', 'create', 'hook-shop', '--name', 'Hook Shop');
+    const created = (await admin('webhooks', 'create', 'hook-shop', '--url', 'https://127.0.0.1:8443/vouch', '--events', 'order.status_changed')) as { id: string; secret?: string; eventTypes: string[] };
+    assert.match(created.secret ?? '', /^whsec_/);
+    assert.deepEqual(created.eventTypes, ['order.status_changed']);
+    const listed = (await admin('webhooks', 'list', 'hook-shop')) as { items: { id: string; secret?: string }[] };
+    assert.deepEqual(listed.items.map((e) => [e.id, e.secret]), [[created.id, undefined]]);
+    await assert.rejects(admin('webhooks', 'create', 'hook-shop', '--url', 'https://127.0.0.1:8443/x', '--events', 'nope'), UsageError);
+    await assert.rejects(admin('webhooks', 'create', 'no-such-shop', '--url', 'https://127.0.0.1:8443/x'), (e: { code?: string }) => e.code === 'not-found');
+    const { resources } = await cosmos.client.database(database).container(COSMOS_CONTAINERS.audit).items
+      .query({ query: 'SELECT c.outcome, c.targetId FROM c WHERE c.tenantId = "platform" AND c.action = "webhook.create"' }).fetchAll();
+    assert.deepEqual(resources.map((r: { outcome: string; targetId: string }) => `${r.targetId}:${r.outcome}`).sort(), ['hook-shop:success', 'no-such-shop:failed']);
+  });
+
   it('it should explain its usage and refuse a deployed app without --azure', async () => {
     await assert.rejects(admin('tenants', 'delete', 'x'), UsageError);
     await assert.rejects(runAdmin(['tenants', 'list'], { ...env(), VOUCH_MODE: 'azure' }, root), /--azure/);
