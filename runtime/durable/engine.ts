@@ -4,11 +4,16 @@
  * episode keeps the SDK's task numbering unambiguous), and runs activities up
  * to a concurrency limit. All state lives in the store, so a new engine over
  * the same tables resumes where a crashed one stopped.
+ *
+ * Work this engine produced itself does not wait for a poll: a step's committed
+ * activities start at once, and an activity's recorded outcome goes straight to
+ * its instance. Both are in the table first, so the poll remains the safety net.
  */
 import type { HostLog, Invoker } from '../types';
 import { runActivityItem, type ActivityItem } from './activity-runner';
 import { applyEventItem, type EventItem, type StepDeps } from './orchestration-step';
 import type { TimerLimits } from './numbering';
+import type { InstanceRecord } from './state';
 import type { DurableStore, WorkItem } from './store';
 
 export interface EngineOptions {
@@ -27,10 +32,14 @@ export class DurableEngine {
   private readonly runningActivities = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   /**
-   * When each activity finished (ms). A listing that began before then may
-   * still show the item, although its outcome was recorded and the item deleted.
+   * When each item was finished (applied, dropped or run), ms. A listing that began before then
+   * may still show the item, although its outcome was recorded and the item deleted.
    */
-  private readonly activityFinishedAt = new Map<string, number>();
+  private readonly finishedAt = new Map<string, number>();
+  /** Outcomes of this engine's activities, handed to their instance without a poll. */
+  private readonly handed = new Map<string, EventItem[]>();
+  /** An activity was left for the poll because all slots were busy. */
+  private activitiesWaitingForSlot = false;
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollAgain = false;
@@ -42,7 +51,10 @@ export class DurableEngine {
     private readonly log: HostLog,
     private readonly options: EngineOptions,
   ) {
-    this.deps = { store, invoker, log, limits: options.limits, timerDurations: options.timerDurations };
+    this.deps = {
+      store, invoker, log, limits: options.limits, timerDurations: options.timerDurations,
+      onCommitted: (record, activities) => { for (const item of activities) this.startActivity(item, record); },
+    };
   }
 
   start(): void {
@@ -90,59 +102,97 @@ export class DurableEngine {
   }
 
   private dispatch(items: WorkItem[], listedAt: number): void {
-    for (const [id, at] of this.activityFinishedAt) if (at < listedAt - 60_000) this.activityFinishedAt.delete(id);
+    for (const [id, at] of this.finishedAt) if (at < listedAt - 60_000) this.finishedAt.delete(id);
     const eventsByInstance = new Map<string, EventItem[]>();
     for (const item of items) {
+      if ((this.finishedAt.get(workKey(item)) ?? -Infinity) >= listedAt) continue;
       if (item.kind === 'event') {
         const list = eventsByInstance.get(item.instanceId) ?? [];
         list.push(item);
         eventsByInstance.set(item.instanceId, list);
       } else {
-        const key = workKey(item);
-        if (
-          !this.runningActivities.has(key) &&
-          (this.activityFinishedAt.get(key) ?? -Infinity) < listedAt &&
-          this.runningActivities.size < this.options.maxConcurrentActivities
-        ) {
-          this.track(key, this.runningActivities, () => this.runActivity(item));
-        }
+        this.startActivity(item);
       }
     }
-    for (const [instanceId, events] of eventsByInstance) {
-      if (!this.busyInstances.has(instanceId)) this.track(instanceId, this.busyInstances, () => this.applyEvents(events));
-    }
+    for (const [instanceId, events] of eventsByInstance) this.runInstance(instanceId, events);
   }
 
-  /** Runs `work` with `key` marked busy; polls again at once when it made progress. */
-  private track(key: string, busy: Set<string>, work: () => Promise<boolean>): void {
-    busy.add(key);
-    const promise: Promise<void> = work()
-      .catch((error: unknown) => {
-        this.log.error(`durable engine: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        return false;
+  /** `committed`: the instance row the scheduling step has just committed, when it hands the activity over. */
+  private startActivity(item: ActivityItem, committed?: InstanceRecord): void {
+    const key = workKey(item);
+    if (this.stopped || this.runningActivities.has(key)) return;
+    if (this.runningActivities.size >= this.options.maxConcurrentActivities) {
+      this.activitiesWaitingForSlot = true; // the poll finds it once a slot is free
+      return;
+    }
+    this.runningActivities.add(key);
+    const promise: Promise<void> = runActivityItem(this.store, this.deps.invoker, this.log, item, committed)
+      .then((result) => {
+        if (result.kind !== 'waiting') this.finishedAt.set(key, Date.now());
+        if (result.kind === 'completed') this.hand(result.outcome);
       })
-      .then((progressed) => {
-        busy.delete(key);
+      .catch((error: unknown) => this.logFailure(error))
+      .finally(() => {
+        this.runningActivities.delete(key);
         this.inFlight.delete(promise);
-        if (progressed) this.kick();
+        if (this.activitiesWaitingForSlot) {
+          this.activitiesWaitingForSlot = false;
+          this.kick();
+        }
       });
     this.inFlight.add(promise);
   }
 
-  private async applyEvents(events: EventItem[]): Promise<boolean> {
-    let progressed = false;
-    for (const item of events) {
-      if (this.stopped) break;
-      if ((await applyEventItem(this.deps, item)) !== 'held') progressed = true;
-    }
-    return progressed;
+  private hand(item: EventItem): void {
+    const list = this.handed.get(item.instanceId) ?? [];
+    list.push(item);
+    this.handed.set(item.instanceId, list);
+    this.runInstance(item.instanceId, []);
   }
 
-  private async runActivity(item: ActivityItem): Promise<boolean> {
-    if (this.stopped) return false;
-    const result = await runActivityItem(this.store, this.deps.invoker, this.log, item);
-    if (result !== 'waiting') this.activityFinishedAt.set(workKey(item), Date.now());
-    return result !== 'waiting';
+  /** Applies `listed`, then whatever was handed over meanwhile, one instance at a time. */
+  private runInstance(instanceId: string, listed: EventItem[]): void {
+    if (this.stopped || this.busyInstances.has(instanceId)) return; // a busy instance drains its handed items itself
+    this.busyInstances.add(instanceId);
+    const promise: Promise<void> = this.applyEvents(instanceId, listed)
+      .catch((error: unknown) => {
+        this.handed.delete(instanceId); // they are in the table: the poll retries them
+        this.logFailure(error);
+        return false;
+      })
+      .then((otherWork) => {
+        this.busyInstances.delete(instanceId);
+        this.inFlight.delete(promise);
+        if (this.handed.has(instanceId)) this.runInstance(instanceId, []);
+        if (otherWork) this.kick();
+      });
+    this.inFlight.add(promise);
+  }
+
+  /** True when a step wrote work only a poll finds (timers, sub-orchestration starts, parent outcomes). */
+  private async applyEvents(instanceId: string, listed: EventItem[]): Promise<boolean> {
+    let otherWork = false;
+    for (;;) {
+      if (this.stopped) break;
+      const item = listed.shift() ?? this.takeHanded(instanceId);
+      if (!item) break;
+      const outcome = await applyEventItem(this.deps, item);
+      if (outcome.result !== 'held') this.finishedAt.set(workKey(item), Date.now());
+      otherWork ||= outcome.otherWork;
+    }
+    return otherWork;
+  }
+
+  private takeHanded(instanceId: string): EventItem | undefined {
+    const list = this.handed.get(instanceId);
+    let item = list?.shift();
+    while (item && this.finishedAt.has(workKey(item))) item = list?.shift(); // a poll applied it first
+    if (!list?.length) this.handed.delete(instanceId);
+    return item;
+  }
+
+  private logFailure(error: unknown): void {
+    this.log.error(`durable engine: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
 }
 
