@@ -168,10 +168,10 @@ async function concurrent200(engine: OrderEngine) {
   };
 }
 
-async function producersThroughEngine(engine: OrderEngine, db: Database, cosmos: CountingCosmos) {
+async function producersThroughEngine(engine: OrderEngine, db: Database, cosmos: CountingCosmos, orders = ENGINE_ORDERS) {
   const floorDocs = db.container('bench-floor');
   const floorLatency: number[] = [];
-  const floorMs = await produce(PRODUCERS, ENGINE_ORDERS, async (i) => {
+  const floorMs = await produce(PRODUCERS, orders, async (i) => {
     floorLatency.push(await timed(async () => {
       await floorDocs.items.create({ id: `floor-${i}`, n: 0 });
       await readReplace(floorDocs, `floor-${i}`);
@@ -181,7 +181,7 @@ async function producersThroughEngine(engine: OrderEngine, db: Database, cosmos:
   const latency: number[] = [];
   let assigned = 0;
   const before = await cosmos.requests();
-  const wallMs = await produce(PRODUCERS, ENGINE_ORDERS, async (i) => {
+  const wallMs = await produce(PRODUCERS, orders, async (i) => {
     const started = performance.now();
     const id = `p16-${i}`;
     await engine.createOrder({ tenantId: 'demo-a', direction: 'payin', actor, body: payin(`p16-${i}`), orderId: id });
@@ -195,11 +195,11 @@ async function producersThroughEngine(engine: OrderEngine, db: Database, cosmos:
     producers16_engine_assignedPerSecond: perSecond(assigned, wallMs),
     producers16_engine_createToAssignedMs_p50: round(percentile(latency, 50), 1),
     producers16_engine_createToAssignedMs_p95: round(percentile(latency, 95), 1),
-    producers16_engine_cosmosRequestsPerOrder: round(requests / ENGINE_ORDERS, 1),
-    producers16_floorCreateReadReplacePerSecond: perSecond(ENGINE_ORDERS, floorMs),
+    producers16_engine_cosmosRequestsPerOrder: round(requests / orders, 1),
+    producers16_floorCreateReadReplacePerSecond: perSecond(orders, floorMs),
     producers16_floorCreateReadReplaceMs_p50: round(percentile(floorLatency, 50), 1),
     producers16_floorCosmosRequestsPerOrder: 3,
-    producers16_engineOverFloor_throughputRatio: round(perSecond(ENGINE_ORDERS, floorMs) / Math.max(0.1, perSecond(assigned, wallMs)), 1),
+    producers16_engineOverFloor_throughputRatio: round(perSecond(orders, floorMs) / Math.max(0.1, perSecond(assigned, wallMs)), 1),
   };
 }
 
@@ -264,6 +264,32 @@ async function waitAssigned(orders: Container, ids: string[], timeoutMs = 180_00
     }
     if (Date.now() > deadline) throw new Error(`orders not assigned within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * `npm run bench -- ordersRuntime`: only the 16 producers through the local runtime, with the same
+ * producers through the engine alone (same orders, same Cosmos server) as its floor, measured first.
+ */
+export async function runThroughRuntime(): Promise<Record<string, number | string>> {
+  const cosmos = await startCountingCosmos();
+  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
+  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: 'bench', agent, connectionPolicy: { enableEndpointDiscovery: false } });
+  const db = client.database(`bench-orders-${randomUUID().slice(0, 8)}`);
+  try {
+    await seedOrders(db);
+    await db.containers.createIfNotExists({ id: 'bench-floor', partitionKey: { paths: ['/id'] } });
+    const engine = createOrderEngine({ store: ordersStore(db), clock: systemClock, settings: benchSettings });
+    return {
+      ...(await producersThroughEngine(engine, db, cosmos, RUNTIME_ORDERS)),
+      ...(await producersThroughRuntime(cosmos)),
+      cosmosServer: '@vercel/cosmosdb-server in a child process (counts requests)',
+    };
+  } finally {
+    await db.delete().catch(() => undefined);
+    client.dispose();
+    agent.destroy();
+    await cosmos.stop();
   }
 }
 

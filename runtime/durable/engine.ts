@@ -143,6 +143,11 @@ export class DurableEngine {
     this.inFlight.add(promise);
   }
 
+  /** Applies an event this host has just written (an instance start) without waiting for a poll. */
+  handOver(item: EventItem): void {
+    this.hand(item);
+  }
+
   private hand(item: EventItem): void {
     const list = this.handed.get(item.instanceId) ?? [];
     list.push(item);
