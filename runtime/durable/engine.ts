@@ -25,6 +25,9 @@ export interface EngineOptions {
   timerDurations: StepDeps['timerDurations'];
 }
 
+/** Timers due within this are polled for at their fire time, ms. */
+const wakeupHorizonMs = 10 * 60_000;
+
 export class DurableEngine {
   private readonly deps: StepDeps;
   private readonly busyInstances = new Set<string>();
@@ -38,8 +41,10 @@ export class DurableEngine {
   private readonly finishedAt = new Map<string, number>();
   /** Outcomes of this engine's activities, handed to their instance without a poll. */
   private readonly handed = new Map<string, EventItem[]>();
-  /** An activity was left for the poll because all slots were busy. */
-  private activitiesWaitingForSlot = false;
+  /** Activities waiting for a free slot, in arrival order, with the committed row when handed over. */
+  private readonly waitingActivities = new Map<string, { item: ActivityItem; committed?: InstanceRecord }>();
+  /** Wake-ups at the fire time of timers this engine scheduled (a poll would find them up to an interval late). */
+  private readonly timerWakeups = new Set<NodeJS.Timeout>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollAgain = false;
@@ -53,7 +58,10 @@ export class DurableEngine {
   ) {
     this.deps = {
       store, invoker, log, limits: options.limits, timerDurations: options.timerDurations,
-      onCommitted: (record, activities) => { for (const item of activities) this.startActivity(item, record); },
+      onCommitted: (record, activities, timers) => {
+        for (const item of activities) this.startActivity(item, record);
+        for (const timer of timers) this.wakeAt(new Date(timer.visibleAt).getTime());
+      },
     };
   }
 
@@ -66,6 +74,9 @@ export class DurableEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const wakeup of this.timerWakeups) clearTimeout(wakeup);
+    this.timerWakeups.clear();
+    this.waitingActivities.clear();
     while (this.inFlight.size > 0 || this.polling) {
       await Promise.allSettled([...this.inFlight]);
       if (this.polling) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -122,9 +133,10 @@ export class DurableEngine {
     const key = workKey(item);
     if (this.stopped || this.runningActivities.has(key)) return;
     if (this.runningActivities.size >= this.options.maxConcurrentActivities) {
-      this.activitiesWaitingForSlot = true; // the poll finds it once a slot is free
+      if (!this.waitingActivities.has(key)) this.waitingActivities.set(key, committed ? { item, committed } : { item });
       return;
     }
+    this.waitingActivities.delete(key);
     this.runningActivities.add(key);
     const promise: Promise<void> = runActivityItem(this.store, this.deps.invoker, this.log, item, committed)
       .then((result) => {
@@ -135,12 +147,26 @@ export class DurableEngine {
       .finally(() => {
         this.runningActivities.delete(key);
         this.inFlight.delete(promise);
-        if (this.activitiesWaitingForSlot) {
-          this.activitiesWaitingForSlot = false;
-          this.kick();
+        for (const [waitingKey, next] of this.waitingActivities) {
+          this.waitingActivities.delete(waitingKey);
+          if (this.finishedAt.has(waitingKey)) continue; // a listing ran it meanwhile
+          this.startActivity(next.item, next.committed);
+          break;
         }
       });
     this.inFlight.add(promise);
+  }
+
+  /** Polls when a timer this engine scheduled is due; far-off timers are left to the idle poll. */
+  private wakeAt(fireAt: number): void {
+    const delay = fireAt - Date.now();
+    if (this.stopped || delay > wakeupHorizonMs) return;
+    const wakeup = setTimeout(() => {
+      this.timerWakeups.delete(wakeup);
+      this.kick();
+    }, Math.max(0, delay) + 2); // a little after: the listing compares against its own clock
+    wakeup.unref();
+    this.timerWakeups.add(wakeup);
   }
 
   /** Applies an event this host has just written (an instance start) without waiting for a poll. */

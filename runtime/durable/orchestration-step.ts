@@ -24,10 +24,10 @@ export interface StepDeps {
   /** The same limits as .NET TimeSpan text, as the SDK receives them. */
   timerDurations: { maximumShortTimerDuration: string; longRunningTimerIntervalDuration: string };
   /**
-   * Called right after a step committed, with the activities it scheduled: they can start now,
-   * without waiting for a poll to find them (the applied item is deleted after this).
+   * Called right after a step committed, with the activities and timers it scheduled: activities
+   * can start now and timers fire on time, without waiting for a poll (the applied item is deleted after this).
    */
-  onCommitted?: (record: InstanceRecord, activities: ActivityItem[]) => void;
+  onCommitted?: (record: InstanceRecord, activities: ActivityItem[], timers: EventItem[]) => void;
 }
 
 export type EventItem = Extract<WorkItem, { kind: 'event' }>;
@@ -101,10 +101,12 @@ export async function applyEventItem(deps: StepDeps, item: EventItem): Promise<S
   if (episode.parentOutcome) await notifyParent(store, next, episode.parentOutcome, now);
   await store.replaceInstance(next, etag); // the commit point
   const activities = work.items.filter((w): w is ActivityItem => w.kind === 'activity');
-  deps.onCommitted?.(next, activities);
-  const timers = episode.canceledTimers.map((id) => workItems.timerId(record.executionId, id));
-  await store.deleteWorkItems(item.instanceId, [item.id, ...timers]);
-  const otherWork = episode.restart === true || episode.parentOutcome !== undefined || work.children.length > 0 || work.items.length > activities.length;
+  const timers = work.items.filter((w): w is EventItem => w.kind === 'event' && w.event.EventType === EventType.TimerFired);
+  deps.onCommitted?.(next, activities, timers);
+  const canceled = episode.canceledTimers.map((id) => workItems.timerId(record.executionId, id));
+  await store.deleteWorkItems(item.instanceId, [item.id, ...canceled]);
+  const otherWork = episode.restart === true || episode.parentOutcome !== undefined || work.children.length > 0
+    || work.items.length > activities.length + timers.length;
   return { result: 'applied', otherWork };
 }
 
