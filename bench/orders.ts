@@ -267,11 +267,10 @@ async function waitAssigned(orders: Container, ids: string[], timeoutMs = 180_00
   }
 }
 
-/**
- * `npm run bench -- ordersRuntime`: only the 16 producers through the local runtime, with the same
- * producers through the engine alone (same orders, same Cosmos server) as its floor, measured first.
- */
-export async function runThroughRuntime(): Promise<Record<string, number | string>> {
+/** Runs `measure` on a seeded database of its own on a counting Cosmos server, then removes both. */
+async function onBenchDatabase(
+  measure: (engine: OrderEngine, db: Database, cosmos: CountingCosmos) => Promise<Record<string, number | string>>,
+): Promise<Record<string, number | string>> {
   const cosmos = await startCountingCosmos();
   const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
   const client = new CosmosClient({ endpoint: cosmos.endpoint, key: 'bench', agent, connectionPolicy: { enableEndpointDiscovery: false } });
@@ -280,11 +279,7 @@ export async function runThroughRuntime(): Promise<Record<string, number | strin
     await seedOrders(db);
     await db.containers.createIfNotExists({ id: 'bench-floor', partitionKey: { paths: ['/id'] } });
     const engine = createOrderEngine({ store: ordersStore(db), clock: systemClock, settings: benchSettings });
-    return {
-      ...(await producersThroughEngine(engine, db, cosmos, RUNTIME_ORDERS)),
-      ...(await producersThroughRuntime(cosmos)),
-      cosmosServer: '@vercel/cosmosdb-server in a child process (counts requests)',
-    };
+    return { ...(await measure(engine, db, cosmos)), cosmosServer: '@vercel/cosmosdb-server in a child process (counts requests)' };
   } finally {
     await db.delete().catch(() => undefined);
     client.dispose();
@@ -293,14 +288,19 @@ export async function runThroughRuntime(): Promise<Record<string, number | strin
   }
 }
 
-export async function run(): Promise<Record<string, number | string>> {
-  const cosmos = await startCountingCosmos();
-  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
-  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: 'bench', agent, connectionPolicy: { enableEndpointDiscovery: false } });
-  const db = client.database(`bench-orders-${randomUUID().slice(0, 8)}`);
-  try {
-    await seedOrders(db);
-    const engine = createOrderEngine({ store: ordersStore(db), clock: systemClock, settings: benchSettings });
+/**
+ * `npm run bench -- ordersRuntime`: only the 16 producers through the local runtime, with the same
+ * producers through the engine alone (same orders, same Cosmos server) as its floor, measured first.
+ */
+export function runThroughRuntime(): Promise<Record<string, number | string>> {
+  return onBenchDatabase(async (engine, db, cosmos) => ({
+    ...(await producersThroughEngine(engine, db, cosmos, RUNTIME_ORDERS)),
+    ...(await producersThroughRuntime(cosmos)),
+  }));
+}
+
+export function run(): Promise<Record<string, number | string>> {
+  return onBenchDatabase(async (engine, db, cosmos) => {
     const figures: Record<string, number | string> = {
       ...(await sequential(engine, db, cosmos)),
       ...(await concurrent200(engine)),
@@ -310,12 +310,6 @@ export async function run(): Promise<Record<string, number | string>> {
     Object.assign(figures, { reconcileMs: Math.round(reconcileMs), reconcilePostings: report.postings, reconcileOk: String(report.ok) });
     Object.assign(figures, await producersThroughEngine(engine, db, cosmos));
     Object.assign(figures, await producersThroughRuntime(cosmos));
-    figures['cosmosServer'] = '@vercel/cosmosdb-server in a child process (counts requests)';
     return figures;
-  } finally {
-    await db.delete().catch(() => undefined);
-    client.dispose();
-    agent.destroy();
-    await cosmos.stop();
-  }
+  });
 }
