@@ -168,10 +168,10 @@ async function concurrent200(engine: OrderEngine) {
   };
 }
 
-async function producersThroughEngine(engine: OrderEngine, db: Database, cosmos: CountingCosmos) {
+async function producersThroughEngine(engine: OrderEngine, db: Database, cosmos: CountingCosmos, orders = ENGINE_ORDERS) {
   const floorDocs = db.container('bench-floor');
   const floorLatency: number[] = [];
-  const floorMs = await produce(PRODUCERS, ENGINE_ORDERS, async (i) => {
+  const floorMs = await produce(PRODUCERS, orders, async (i) => {
     floorLatency.push(await timed(async () => {
       await floorDocs.items.create({ id: `floor-${i}`, n: 0 });
       await readReplace(floorDocs, `floor-${i}`);
@@ -181,7 +181,7 @@ async function producersThroughEngine(engine: OrderEngine, db: Database, cosmos:
   const latency: number[] = [];
   let assigned = 0;
   const before = await cosmos.requests();
-  const wallMs = await produce(PRODUCERS, ENGINE_ORDERS, async (i) => {
+  const wallMs = await produce(PRODUCERS, orders, async (i) => {
     const started = performance.now();
     const id = `p16-${i}`;
     await engine.createOrder({ tenantId: 'demo-a', direction: 'payin', actor, body: payin(`p16-${i}`), orderId: id });
@@ -195,11 +195,11 @@ async function producersThroughEngine(engine: OrderEngine, db: Database, cosmos:
     producers16_engine_assignedPerSecond: perSecond(assigned, wallMs),
     producers16_engine_createToAssignedMs_p50: round(percentile(latency, 50), 1),
     producers16_engine_createToAssignedMs_p95: round(percentile(latency, 95), 1),
-    producers16_engine_cosmosRequestsPerOrder: round(requests / ENGINE_ORDERS, 1),
-    producers16_floorCreateReadReplacePerSecond: perSecond(ENGINE_ORDERS, floorMs),
+    producers16_engine_cosmosRequestsPerOrder: round(requests / orders, 1),
+    producers16_floorCreateReadReplacePerSecond: perSecond(orders, floorMs),
     producers16_floorCreateReadReplaceMs_p50: round(percentile(floorLatency, 50), 1),
     producers16_floorCosmosRequestsPerOrder: 3,
-    producers16_engineOverFloor_throughputRatio: round(perSecond(ENGINE_ORDERS, floorMs) / Math.max(0.1, perSecond(assigned, wallMs)), 1),
+    producers16_engineOverFloor_throughputRatio: round(perSecond(orders, floorMs) / Math.max(0.1, perSecond(assigned, wallMs)), 1),
   };
 }
 
@@ -267,14 +267,40 @@ async function waitAssigned(orders: Container, ids: string[], timeoutMs = 180_00
   }
 }
 
-export async function run(): Promise<Record<string, number | string>> {
+/** Runs `measure` on a seeded database of its own on a counting Cosmos server, then removes both. */
+async function onBenchDatabase(
+  measure: (engine: OrderEngine, db: Database, cosmos: CountingCosmos) => Promise<Record<string, number | string>>,
+): Promise<Record<string, number | string>> {
   const cosmos = await startCountingCosmos();
   const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
   const client = new CosmosClient({ endpoint: cosmos.endpoint, key: 'bench', agent, connectionPolicy: { enableEndpointDiscovery: false } });
   const db = client.database(`bench-orders-${randomUUID().slice(0, 8)}`);
   try {
     await seedOrders(db);
+    await db.containers.createIfNotExists({ id: 'bench-floor', partitionKey: { paths: ['/id'] } });
     const engine = createOrderEngine({ store: ordersStore(db), clock: systemClock, settings: benchSettings });
+    return { ...(await measure(engine, db, cosmos)), cosmosServer: '@vercel/cosmosdb-server in a child process (counts requests)' };
+  } finally {
+    await db.delete().catch(() => undefined);
+    client.dispose();
+    agent.destroy();
+    await cosmos.stop();
+  }
+}
+
+/**
+ * `npm run bench -- ordersRuntime`: only the 16 producers through the local runtime, with the same
+ * producers through the engine alone (same orders, same Cosmos server) as its floor, measured first.
+ */
+export function runThroughRuntime(): Promise<Record<string, number | string>> {
+  return onBenchDatabase(async (engine, db, cosmos) => ({
+    ...(await producersThroughEngine(engine, db, cosmos, RUNTIME_ORDERS)),
+    ...(await producersThroughRuntime(cosmos)),
+  }));
+}
+
+export function run(): Promise<Record<string, number | string>> {
+  return onBenchDatabase(async (engine, db, cosmos) => {
     const figures: Record<string, number | string> = {
       ...(await sequential(engine, db, cosmos)),
       ...(await concurrent200(engine)),
@@ -284,12 +310,6 @@ export async function run(): Promise<Record<string, number | string>> {
     Object.assign(figures, { reconcileMs: Math.round(reconcileMs), reconcilePostings: report.postings, reconcileOk: String(report.ok) });
     Object.assign(figures, await producersThroughEngine(engine, db, cosmos));
     Object.assign(figures, await producersThroughRuntime(cosmos));
-    figures['cosmosServer'] = '@vercel/cosmosdb-server in a child process (counts requests)';
     return figures;
-  } finally {
-    await db.delete().catch(() => undefined);
-    client.dispose();
-    agent.destroy();
-    await cosmos.stop();
-  }
+  });
 }

@@ -17,6 +17,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   media: async () => (await import('./media')).run,
   face: async () => (await import('./face')).run,
   orders: async () => (await import('./orders')).run,
+  ordersRuntime: async () => (await import('./orders')).runThroughRuntime,
   kyc: async () => (await import('./kyc')).run,
   privacy: async () => (await import('./privacy')).run,
   runtime: async () => (await import('./runtime')).run,

@@ -6,21 +6,34 @@
  */
 import type { HostLog, Invoker } from '../types';
 import { failureFromError, history, toJsonText } from './history';
+import type { InstanceRecord } from './state';
 import type { DurableStore, WorkItem } from './store';
 import { workItems } from './work-items';
 
 export type ActivityItem = Extract<WorkItem, { kind: 'activity' }>;
-/** `waiting`: the scheduling episode has not committed yet, try later. */
-export type ActivityResult = 'completed' | 'dropped' | 'waiting';
+type EventItem = Extract<WorkItem, { kind: 'event' }>;
+/** `waiting`: the scheduling episode has not committed yet, try later. `completed` carries the recorded outcome. */
+export type ActivityResult = { kind: 'completed'; outcome: EventItem } | { kind: 'dropped' } | { kind: 'waiting' };
 
-export async function runActivityItem(store: DurableStore, invoker: Invoker, log: HostLog, item: ActivityItem): Promise<ActivityResult> {
-  const loaded = await store.getInstance(item.instanceId);
-  const exec = loaded?.record.exec;
-  if (loaded && loaded.record.executionId === item.executionId && exec && item.taskId >= exec.nextSeq) return 'waiting';
-  const open = loaded?.record.executionId === item.executionId && exec?.tasks[item.taskId]?.kind === 'activity';
-  if (!open) {
-    await store.deleteWorkItem(item.instanceId, item.id); // finished, superseded or purged
-    return 'dropped';
+const isOpen = (record: InstanceRecord | undefined, item: ActivityItem): boolean =>
+  record?.executionId === item.executionId && record.exec.tasks[item.taskId]?.kind === 'activity';
+
+/**
+ * `committed`: the instance row the scheduling step has just committed (the engine hands activities
+ * over at once); without it the row this store last saw is enough to run, and a fresh read decides
+ * whether to wait or drop.
+ */
+export async function runActivityItem(
+  store: DurableStore, invoker: Invoker, log: HostLog, item: ActivityItem, committed?: InstanceRecord,
+): Promise<ActivityResult> {
+  const known = committed ?? (await store.knownInstance(item.instanceId))?.record;
+  if (!isOpen(known, item)) {
+    const fresh = (await store.getInstance(item.instanceId))?.record;
+    if (fresh && fresh.executionId === item.executionId && item.taskId >= fresh.exec.nextSeq) return { kind: 'waiting' };
+    if (!isOpen(fresh, item)) {
+      await store.deleteWorkItem(item.instanceId, item.id); // finished, superseded or purged
+      return { kind: 'dropped' };
+    }
   }
   const now = (): Date => new Date();
   let outcome;
@@ -31,6 +44,7 @@ export async function runActivityItem(store: DurableStore, invoker: Invoker, log
     log.info(`activity ${item.name} (${item.instanceId}#${item.taskId}) failed: ${error instanceof Error ? error.message : String(error)}`);
     outcome = history.taskFailed(now(), item.taskId, failureFromError(error));
   }
-  await store.completeActivity(item, workItems.taskOutcome(item.instanceId, item.executionId, item.taskId, outcome, now()));
-  return 'completed';
+  const recorded = workItems.taskOutcome(item.instanceId, item.executionId, item.taskId, outcome, now());
+  await store.completeActivity(item, recorded);
+  return { kind: 'completed', outcome: recorded };
 }

@@ -11,7 +11,7 @@ import { durableApiPrefix, managementPayload, type DurableClientBinding } from '
 import { control, purgeInstance, startInstance, type DeliveryOutcome } from './instances';
 import { isTerminal } from './state';
 import { matchesQuery, statusDocument, type StatusQuery } from './status';
-import type { DurableStore } from './store';
+import type { DurableStore, WorkItem } from './store';
 
 export interface DurableApiDeps {
   store: DurableStore;
@@ -19,6 +19,8 @@ export interface DurableApiDeps {
   orchestratorExists(name: string): boolean;
   /** Called after work was enqueued, so the engine picks it up at once. */
   onWork(): void;
+  /** An instance was started: its start item, for the engine to apply at once. */
+  onStarted(item: Extract<WorkItem, { kind: 'event' }>): void;
 }
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
@@ -79,9 +81,8 @@ async function restart(deps: DurableApiDeps, res: ServerResponse, id: string, ur
   const sameId = url.searchParams.get('restartWithNewInstanceId')?.toLowerCase() === 'false';
   const instanceId = sameId ? id : randomUUID().replace(/-/g, '');
   const { name, input } = loaded.record;
-  const outcome = await startInstance(deps.store, { name, instanceId, ...(input === undefined ? {} : { inputJson: input }) }, now);
+  const outcome = await startInstance(deps.store, { name, instanceId, ...(input === undefined ? {} : { inputJson: input }) }, now, deps.onStarted);
   if (outcome === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' is still running.` });
-  deps.onWork();
   const payload = managementPayload(deps.binding, instanceId);
   return send(res, 202, payload, { location: payload['statusQueryGetUri'] ?? '' });
 }
@@ -101,9 +102,8 @@ export function durableHttpHandler(deps: DurableApiDeps): RawHttpHandler {
         const invalid = invalidInstanceId(instanceId);
         if (invalid) return send(res, 400, { message: invalid });
         const inputJson = jsonBody(await readBody(req));
-        const outcome = await startInstance(store, { name: id, instanceId, ...(inputJson === undefined ? {} : { inputJson }) }, now);
+        const outcome = await startInstance(store, { name: id, instanceId, ...(inputJson === undefined ? {} : { inputJson }) }, now, deps.onStarted);
         if (outcome === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' already exists.` });
-        deps.onWork();
         const payload = managementPayload(deps.binding, instanceId);
         return send(res, 202, payload, { location: payload['statusQueryGetUri'] ?? '' });
       }

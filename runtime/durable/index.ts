@@ -90,7 +90,7 @@ export function durableExtension(options: DurableExtensionOptions = {}): Runtime
       });
       const orchestrators = (): Set<string> => new Set(host.functionsWithTrigger('orchestrationTrigger').map((f) => f.name));
       host.addHttpHandler(durableApiPrefix, durableHttpHandler({
-        store, binding, orchestratorExists: (name) => orchestrators().has(name), onWork: () => started.kick(),
+        store, binding, orchestratorExists: (name) => orchestrators().has(name), onWork: () => started.kick(), onStarted: (item) => started.handOver(item),
       }));
       engine = started;
       started.start();

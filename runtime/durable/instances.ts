@@ -5,6 +5,8 @@
  */
 import { history, EventType, type HistoryEvent } from './history';
 import type { DurableStore, WorkItem } from './store';
+
+type EventItem = Extract<WorkItem, { kind: 'event' }>;
 import { executionIdFor, isTerminal, newExecutionState, type InstanceRecord, type ParentLink } from './state';
 import { workItems } from './work-items';
 
@@ -23,23 +25,46 @@ export type StartOutcome = 'started' | 'conflict';
  * `overridableExistingInstanceStates`, an id whose instance is still pending,
  * running or suspended is a conflict.
  */
-export async function startInstance(store: DurableStore, request: StartRequest, now: Date): Promise<StartOutcome> {
+/** `started` receives the start item once the instance row exists, so the engine can apply it without a poll. */
+export async function startInstance(
+  store: DurableStore, request: StartRequest, now: Date, started?: (item: EventItem) => void,
+): Promise<StartOutcome> {
+  // Most starts name a new id: two inserts, no read. The start item goes first: if we crash before the
+  // row exists, the item is dropped as an orphan; if the row exists, the engine drops it as stray
+  // (an execution starts only in its first episode), and we take the path for existing ids.
+  const first = startRecord(request, 1, now);
+  const firstItem = startItem(request, first.executionId, now);
+  if (await store.insertWorkItem(firstItem)) {
+    if (await store.createInstance(first)) {
+      started?.(firstItem);
+      return 'started';
+    }
+    await store.deleteWorkItem(request.instanceId, firstItem.id);
+  }
   const existing = await store.getInstance(request.instanceId);
   if (existing && !isTerminal(existing.record.status)) return 'conflict';
-  const generation = (existing?.record.generation ?? 0) + 1;
-  const record: InstanceRecord = {
+  const record = startRecord(request, (existing?.record.generation ?? 0) + 1, now);
+  const item = startItem(request, record.executionId, now);
+  await store.putWorkItem(item);
+  if (existing) await store.replaceInstance(record, existing.etag);
+  else if (!(await store.createInstance(record))) return 'conflict';
+  started?.(item);
+  return 'started';
+}
+
+function startRecord(request: StartRequest, generation: number, now: Date): InstanceRecord {
+  return {
     instanceId: request.instanceId, name: request.name, generation, executionId: executionIdFor(generation),
     status: 'Pending', createdTime: now.toISOString(), lastUpdatedTime: now.toISOString(), episodes: 0,
     appliedItems: [], exec: newExecutionState(),
     ...(request.inputJson === undefined ? {} : { input: request.inputJson }),
     ...(request.parent ? { parent: request.parent } : {}),
   };
-  // The start item goes first: if we crash before the row exists, the item is dropped as an orphan.
+}
+
+function startItem(request: StartRequest, executionId: string, now: Date): EventItem {
   const started = history.executionStarted(now, request.name, request.inputJson, request.parent?.instanceId);
-  await store.putWorkItem(workItems.executionStarted(request.instanceId, record.executionId, started, now));
-  if (existing) await store.replaceInstance(record, existing.etag);
-  else if (!(await store.createInstance(record))) return 'conflict';
-  return 'started';
+  return workItems.executionStarted(request.instanceId, executionId, started, now);
 }
 
 export type DeliveryOutcome = 'accepted' | 'notFound' | 'gone';

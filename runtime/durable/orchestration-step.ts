@@ -23,27 +23,56 @@ export interface StepDeps {
   limits: TimerLimits;
   /** The same limits as .NET TimeSpan text, as the SDK receives them. */
   timerDurations: { maximumShortTimerDuration: string; longRunningTimerIntervalDuration: string };
+  /**
+   * Called right after a step committed, with the activities and timers it scheduled: activities
+   * can start now and timers fire on time, without waiting for a poll (the applied item is deleted after this).
+   */
+  onCommitted?: (record: InstanceRecord, activities: ActivityItem[], timers: EventItem[]) => void;
 }
 
 export type EventItem = Extract<WorkItem, { kind: 'event' }>;
+type ActivityItem = Extract<WorkItem, { kind: 'activity' }>;
 /** `held`: keep the item for later (suspended instance, or a start not yet visible). */
 export type StepResult = 'applied' | 'dropped' | 'held';
+
+/** What a step did; `otherWork`: it wrote work a poll must find (timers, starts, parent outcomes). */
+export interface StepOutcome {
+  result: StepResult;
+  otherWork: boolean;
+}
 
 const appliedMemory = 50;
 const orphanGraceMs = 60_000;
 
-export async function applyEventItem(deps: StepDeps, item: EventItem): Promise<StepResult> {
-  const { store } = deps;
-  const loaded = await store.getInstance(item.instanceId);
+/** Why an item cannot be applied to `loaded` now, if it cannot. */
+function hindrance(item: EventItem, loaded: { record: InstanceRecord } | undefined): 'held' | 'drop' | undefined {
   const age = Date.now() - new Date(item.visibleAt).getTime();
-  if (!loaded) return age < orphanGraceMs && item.event.EventType === EventType.ExecutionStarted ? 'held' : drop(store, item);
-  const { record, etag } = loaded;
+  if (!loaded) return age < orphanGraceMs && item.event.EventType === EventType.ExecutionStarted ? 'held' : 'drop';
+  const { record } = loaded;
   if (item.executionId !== undefined && item.executionId > record.executionId) return 'held';
   const stale = item.executionId !== undefined && item.executionId !== record.executionId;
-  if (stale || record.appliedItems.includes(item.id) || isTerminal(record.status)) return drop(store, item);
+  if (stale || record.appliedItems.includes(item.id) || isTerminal(record.status)) return 'drop';
+  // An execution starts once, in its first episode (a start item written by a start that lost its race is stray).
+  if (item.event.EventType === EventType.ExecutionStarted && record.episodes > 0) return 'drop';
   if (record.status === 'Suspended' && !isControlEvent(item.event)) return 'held';
   const taskId = completedTaskId(item.event);
-  if (taskId !== undefined && record.exec.tasks[taskId] === undefined) return drop(store, item);
+  if (taskId !== undefined && record.exec.tasks[taskId] === undefined) return 'drop';
+  return undefined;
+}
+
+export async function applyEventItem(deps: StepDeps, item: EventItem): Promise<StepOutcome> {
+  const { store } = deps;
+  const known = await store.knownInstance(item.instanceId);
+  let loaded: { record: InstanceRecord; etag: string } | undefined = known;
+  let blocked = hindrance(item, loaded);
+  // The row this store last wrote is enough to apply; holding or dropping work is decided on a fresh read.
+  if (blocked && known?.cached) {
+    loaded = await store.getInstance(item.instanceId);
+    blocked = hindrance(item, loaded);
+  }
+  if (blocked === 'held') return { result: 'held', otherWork: false };
+  if (blocked || !loaded) return { result: await drop(store, item), otherWork: false };
+  const { record, etag } = loaded;
 
   const now = episodeTime(record, item.event);
   const next: InstanceRecord = structuredClone(record);
@@ -53,7 +82,13 @@ export async function applyEventItem(deps: StepDeps, item: EventItem): Promise<S
   const episode = isControlEvent(item.event)
     ? applyControl(next, item.event, now)
     : await runOrchestrator(deps, record, next, item.event, now);
-  await store.writeEpisode(record.instanceId, record.executionId, record.episodes, episode.events);
+  const work = episode.work ?? { items: [], children: [] };
+  // Everything before the commit has a deterministic id, so these writes may go in parallel.
+  await Promise.all([
+    store.writeEpisode(record.instanceId, record.executionId, record.episodes, episode.events),
+    store.putWorkItems(record.instanceId, work.items),
+  ]);
+  for (const start of work.children) await start();
   next.episodes = record.episodes + 1;
   if (episode.restart) {
     next.generation += 1;
@@ -65,9 +100,14 @@ export async function applyEventItem(deps: StepDeps, item: EventItem): Promise<S
   }
   if (episode.parentOutcome) await notifyParent(store, next, episode.parentOutcome, now);
   await store.replaceInstance(next, etag); // the commit point
-  await store.deleteWorkItem(item.instanceId, item.id);
-  for (const id of episode.canceledTimers) await store.deleteWorkItem(item.instanceId, workItems.timerId(record.executionId, id));
-  return 'applied';
+  const activities = work.items.filter((w): w is ActivityItem => w.kind === 'activity');
+  const timers = work.items.filter((w): w is EventItem => w.kind === 'event' && w.event.EventType === EventType.TimerFired);
+  deps.onCommitted?.(next, activities, timers);
+  const canceled = episode.canceledTimers.map((id) => workItems.timerId(record.executionId, id));
+  await store.deleteWorkItems(item.instanceId, [item.id, ...canceled]);
+  const otherWork = episode.restart === true || episode.parentOutcome !== undefined || work.children.length > 0
+    || work.items.length > activities.length + timers.length;
+  return { result: 'applied', otherWork };
 }
 
 async function drop(store: DurableStore, item: EventItem): Promise<StepResult> {
@@ -90,6 +130,8 @@ interface EpisodeEffects {
   restart?: boolean;
   parentOutcome?: HistoryEvent;
   canceledTimers: number[];
+  /** Work items to write before the commit, and sub-orchestrations to start (each reads before it writes). */
+  work?: { items: WorkItem[]; children: (() => Promise<void>)[] };
 }
 
 function applyControl(next: InstanceRecord, event: HistoryEvent, now: Date): EpisodeEffects {
@@ -142,8 +184,7 @@ async function runOrchestrator(
     next.output = result;
     return { events: [...events, history.executionCompleted(now, result)], parentOutcome: history.subOrchestrationCompleted(now, 0, result), canceledTimers };
   }
-  await scheduleWork(deps, next, [...implicit.work, ...yielded.work], now);
-  return { events, canceledTimers };
+  return { events, canceledTimers, work: scheduleWork(deps, next, [...implicit.work, ...yielded.work], now) };
 }
 
 function fail(
@@ -160,23 +201,26 @@ function fail(
   };
 }
 
-async function scheduleWork(deps: StepDeps, next: InstanceRecord, work: Allocation['work'], now: Date): Promise<void> {
+function scheduleWork(deps: StepDeps, next: InstanceRecord, work: Allocation['work'], now: Date): NonNullable<EpisodeEffects['work']> {
   const { store } = deps;
   const exec = next.executionId;
+  const items: WorkItem[] = [];
+  const children: (() => Promise<void>)[] = [];
   for (const w of work) {
     if (w.kind === 'activity') {
-      await store.putWorkItem(workItems.activity(next.instanceId, exec, w.taskId, w.name, w.input, now));
+      items.push(workItems.activity(next.instanceId, exec, w.taskId, w.name, w.input, now));
     } else if (w.kind === 'timer') {
       const fired = history.timerFired(w.fireAt, w.taskId, w.fireAt);
-      await store.putWorkItem(workItems.timer(next.instanceId, exec, w.taskId, fired, w.fireAt));
+      items.push(workItems.timer(next.instanceId, exec, w.taskId, fired, w.fireAt));
     } else if (w.kind === 'subOrchestration') {
-      await startChild(store, { instanceId: next.instanceId, executionId: exec, taskId: w.taskId }, w.name, w.instanceId, w.input, now);
+      children.push(() => startChild(store, { instanceId: next.instanceId, executionId: exec, taskId: w.taskId }, w.name, w.instanceId, w.input, now));
     } else {
       const failure: FailureDetails = { ErrorType: 'TimeoutException', ErrorMessage: 'retry timeout expired', IsNonRetriable: true };
       const isChild = next.exec.tasks[w.taskId]?.kind === 'subOrchestration';
       const failed = isChild ? history.subOrchestrationFailed(now, w.taskId, failure) : history.taskFailed(now, w.taskId, failure);
-      await store.putWorkItem(workItems.taskOutcome(next.instanceId, exec, w.taskId, failed, now));
+      items.push(workItems.taskOutcome(next.instanceId, exec, w.taskId, failed, now));
     }
   }
+  return { items, children };
 }
 

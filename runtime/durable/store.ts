@@ -41,6 +41,9 @@ export function tableNamesFor(hubName: string): { instances: string; history: st
   return { instances: `${base}Instances`, history: `${base}History`, workItems: `${base}WorkItems` };
 }
 
+/** Operations per table transaction (the Table service's limit). */
+const transactionLimit = 100;
+
 export class ConcurrencyError extends Error {
   override name = 'ConcurrencyError';
 }
@@ -53,6 +56,20 @@ export class DurableStore {
   private readonly payloads: PayloadStore;
   /** Payload blob of each instance row as last read, released once a newer row replaced it. */
   private readonly instanceBlobs = new Map<string, Record<string, unknown>>();
+  /**
+   * Each instance's row as this store last read or wrote it, with its ETag, so the engine's next
+   * step does not read the row it has just written. Safe because every commit is ETag-conditional:
+   * a stale entry only loses its commit race (and is dropped), and history rows are insert-first
+   * (`writeEpisode`). Records handed out from here are shared: callers must not mutate them.
+   */
+  private readonly known = new Map<string, { record: InstanceRecord; etag: string }>();
+
+  private remember(instanceId: string, loaded: { record: InstanceRecord; etag: string } | undefined): void {
+    this.known.delete(instanceId); // re-insert: most recently used last
+    if (!loaded) return;
+    this.known.set(instanceId, loaded);
+    if (this.known.size > 1000) this.known.delete(this.known.keys().next().value as string);
+  }
 
   constructor(connectionString: string, hubName: string) {
     this.tableNames = tableNamesFor(hubName);
@@ -79,17 +96,34 @@ export class DurableStore {
     try {
       const entity = await this.instances.getEntity<Record<string, unknown>>(instanceId, '');
       this.instanceBlobs.set(instanceId, entity);
-      return { record: await this.payloads.decode<InstanceRecord>(entity), etag: entity.etag };
+      const loaded = { record: await this.payloads.decode<InstanceRecord>(entity), etag: entity.etag };
+      this.remember(instanceId, loaded);
+      return loaded;
     } catch (error) {
-      if (statusCode(error) === 404) return undefined;
+      if (statusCode(error) === 404) {
+        this.remember(instanceId, undefined);
+        return undefined;
+      }
       throw error;
     }
+  }
+
+  /**
+   * The row as this store last saw it (see `known`), else read. For the engine's own steps only:
+   * a decision that drops work must confirm with `getInstance`, which is always fresh.
+   */
+  async knownInstance(instanceId: string): Promise<{ record: InstanceRecord; etag: string; cached: boolean } | undefined> {
+    const known = this.known.get(instanceId);
+    if (known) return { ...known, cached: true };
+    const loaded = await this.getInstance(instanceId);
+    return loaded && { ...loaded, cached: false };
   }
 
   /** Creates the row; false when the instance already exists. */
   async createInstance(record: InstanceRecord): Promise<boolean> {
     try {
-      await this.instances.createEntity(await this.instanceEntity(record));
+      const { etag } = await this.instances.createEntity(await this.instanceEntity(record));
+      if (etag) this.remember(record.instanceId, { record, etag });
       return true;
     } catch (error) {
       if (statusCode(error) === 409) return false;
@@ -101,9 +135,11 @@ export class DurableStore {
   async replaceInstance(record: InstanceRecord, etag: string): Promise<void> {
     const entity = await this.instanceEntity(record);
     try {
-      await this.instances.updateEntity(entity, 'Replace', { etag });
+      const written = await this.instances.updateEntity(entity, 'Replace', { etag });
+      this.remember(record.instanceId, written.etag ? { record, etag: written.etag } : undefined);
     } catch (error) {
       await this.payloads.release(entity);
+      this.remember(record.instanceId, undefined);
       if (statusCode(error) === 412 || statusCode(error) === 404) {
         this.forgetHistory(record.instanceId);
         throw new ConcurrencyError(`instance ${record.instanceId} changed concurrently`);
@@ -132,6 +168,8 @@ export class DurableStore {
     }
     await ignoreNotFound(this.instances.deleteEntity(instanceId, ''));
     this.instanceBlobs.delete(instanceId);
+    this.remember(instanceId, undefined);
+    this.forgetHistory(instanceId);
     await this.payloads.purge(instanceId);
   }
 
@@ -161,17 +199,31 @@ export class DurableStore {
     this.historyCache.delete(instanceId);
   }
 
-  /** Idempotent: a re-run of an uncommitted episode overwrites its row. */
+  /**
+   * Insert-first: the row of a committed episode is never overwritten, even by a step that worked
+   * from a stale instance row. A row that exists already is overwritten only when the fresh
+   * instance row shows the episode uncommitted (a re-run after a crash); otherwise ConcurrencyError.
+   */
   async writeEpisode(instanceId: string, executionId: string, episode: number, events: HistoryEvent[]): Promise<void> {
-    await this.history.upsertEntity(
-      { partitionKey: instanceId, rowKey: DurableStore.historyKey(executionId, episode), ...(await this.payloads.encode(events, instanceId)) },
-      'Replace',
-    );
+    const entity = { partitionKey: instanceId, rowKey: DurableStore.historyKey(executionId, episode), ...(await this.payloads.encode(events, instanceId)) };
+    try {
+      await this.history.createEntity(entity);
+    } catch (error) {
+      if (statusCode(error) !== 409) throw error;
+      const fresh = await this.getInstance(instanceId);
+      if (fresh?.record.executionId !== executionId || fresh.record.episodes !== episode) {
+        this.forgetHistory(instanceId);
+        await this.payloads.release(entity);
+        throw new ConcurrencyError(`episode ${episode} of instance ${instanceId} was committed concurrently`);
+      }
+      await this.history.upsertEntity(entity, 'Replace');
+    }
     this.cacheEpisode(instanceId, executionId, episode, events);
   }
 
   /** Events of the first `episodes` committed episodes, in order. */
   async readHistory(instanceId: string, executionId: string, episodes: number): Promise<HistoryEvent[]> {
+    if (episodes === 0) return [];
     const cached = this.historyCache.get(instanceId);
     if (cached?.executionId === executionId) {
       const wanted = Array.from({ length: episodes }, (_, i) => cached.episodes[i]);
@@ -201,8 +253,48 @@ export class DurableStore {
     await this.workItems.upsertEntity(await this.workEntity(item), 'Replace');
   }
 
+  /** Insert-only: false when an item with this id exists. */
+  async insertWorkItem(item: WorkItem): Promise<boolean> {
+    const entity = await this.workEntity(item);
+    try {
+      await this.workItems.createEntity(entity);
+      return true;
+    } catch (error) {
+      if (statusCode(error) !== 409) throw error;
+      await this.payloads.release(entity);
+      return false;
+    }
+  }
+
+  /** Writes an instance's work items in one transaction (they share its partition). */
+  async putWorkItems(instanceId: string, items: WorkItem[]): Promise<void> {
+    if (items.length <= 1) {
+      if (items[0]) await this.putWorkItem(items[0]);
+      return;
+    }
+    for (let at = 0; at < items.length; at += transactionLimit) {
+      const batch = items.slice(at, at + transactionLimit);
+      if (batch.some((item) => item.instanceId !== instanceId)) throw new Error(`work items of another instance than ${instanceId}`);
+      await this.workItems.submitTransaction(await Promise.all(batch.map(async (item) => ['upsert', await this.workEntity(item), 'Replace'] as const)));
+    }
+  }
+
   async deleteWorkItem(instanceId: string, id: string): Promise<void> {
     await ignoreNotFound(this.workItems.deleteEntity(instanceId, id));
+  }
+
+  /** Deletes some of an instance's work items, in one transaction when none is gone already. */
+  async deleteWorkItems(instanceId: string, ids: string[]): Promise<void> {
+    if (ids.length <= 1 || ids.length > transactionLimit) {
+      for (const id of ids) await this.deleteWorkItem(instanceId, id);
+      return;
+    }
+    try {
+      await this.workItems.submitTransaction(ids.map((rowKey) => ['delete', { partitionKey: instanceId, rowKey }] as const));
+    } catch (error) {
+      if (statusCode(error) !== 404) throw error;
+      for (const id of ids) await this.deleteWorkItem(instanceId, id); // one was gone: the transaction did nothing
+    }
   }
 
   /** Records an activity's outcome and retires the activity in one transaction. */

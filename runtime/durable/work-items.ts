@@ -15,7 +15,9 @@ function orderKey(visibleAt: Date): string {
   return `${String(visibleAt.getTime()).padStart(15, '0')}-${String(process.pid).padStart(7, '0')}-${String(counter).padStart(6, '0')}`;
 }
 
-function eventItem(id: string, instanceId: string, event: HistoryEvent, visibleAt: Date, executionId?: string): WorkItem {
+type EventItem = Extract<WorkItem, { kind: 'event' }>;
+
+function eventItem(id: string, instanceId: string, event: HistoryEvent, visibleAt: Date, executionId?: string): EventItem {
   return {
     kind: 'event', id, instanceId, visibleAt: visibleAt.toISOString(), order: orderKey(visibleAt), event,
     ...(executionId === undefined ? {} : { executionId }),

@@ -152,5 +152,14 @@ describe('durable engine', () => {
     const done = await t.waitFor(instanceId);
     assert.equal(done.runtimeStatus, 'Failed');
     assert.match(String(done.output), /callHttp is not supported by the local durable runtime/);
+    assert.match(String(done.output), /'UsesHttp'/); // names the orchestrator
+  });
+
+  it('should fail an orchestration that calls an entity, naming the orchestrator and the feature', async () => {
+    const instanceId = id('entity');
+    await t.start('UsesEntity', instanceId);
+    const done = await t.waitFor(instanceId);
+    assert.equal(done.runtimeStatus, 'Failed');
+    assert.match(String(done.output), /Orchestrator function 'UsesEntity' failed: callEntity is not supported by the local durable runtime/);
   });
 });
