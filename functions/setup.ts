@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import { config } from '../shared/config';
-import { enterInvocationTrace, recordLocalInvocation } from '../shared/platform/invocation-trace';
+import { enterInvocationTrace, recordLocalInvocation, recordLocalLog } from '../shared/platform/invocation-trace';
+import { flushTelemetry } from '../shared/platform/telemetry';
 
 // Uploads stream straight to Blob Storage: a 50 MB video is never held whole in memory.
 app.setup({ enableHttpStream: true });
@@ -14,3 +15,7 @@ app.hook.appStart(() => {
 // carry one operation id end to end (shared/platform/trace-context.ts). Cheap: no SDK is loaded here.
 app.hook.preInvocation(enterInvocationTrace);
 app.hook.postInvocation(recordLocalInvocation);
+app.hook.log(recordLocalLog);
+
+// Buffered telemetry (metrics export once a minute) goes out before the worker stops.
+app.hook.appTerminate(flushTelemetry);

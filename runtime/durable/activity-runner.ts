@@ -4,6 +4,7 @@
  * never followed by a second run; an activity interrupted by a crash runs again
  * (at-least-once, as on Azure).
  */
+import { childTraceparent } from '../../shared/platform/trace-context';
 import type { HostLog, Invoker } from '../types';
 import { failureFromError, history, toJsonText } from './history';
 import type { DurableStore, WorkItem } from './store';
@@ -25,7 +26,10 @@ export async function runActivityItem(store: DurableStore, invoker: Invoker, log
   const now = (): Date => new Date();
   let outcome;
   try {
-    const result = await invoker.invoke({ functionName: item.name, triggerValue: item.input, correlationId: `${item.instanceId}:${item.taskId}` });
+    // The activity's span is a child of its orchestration's (one operation id from the starter on).
+    const parentTrace = loaded?.record.traceParent;
+    const trace = parentTrace ? { traceParent: childTraceparent(parentTrace) } : {};
+    const result = await invoker.invoke({ functionName: item.name, triggerValue: item.input, correlationId: `${item.instanceId}:${item.taskId}`, ...trace });
     outcome = history.taskCompleted(now(), item.taskId, toJsonText(result.returnValue));
   } catch (error) {
     log.info(`activity ${item.name} (${item.instanceId}#${item.taskId}) failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -114,6 +114,7 @@ async function runOrchestrator(
   const outcome = await runEpisode(deps.invoker, {
     functionName: record.name, instanceId: record.instanceId, parentInstanceId: record.parent?.instanceId,
     input: record.input === undefined ? undefined : JSON.parse(record.input), history: [...past, ...fresh], ...deps.timerDurations,
+    ...(record.traceParent ? { traceParent: record.traceParent } : {}),
   });
   const state: OrchestratorState | undefined = outcome.state;
   next.customStatus = state?.customStatus === undefined || state.customStatus === null ? undefined : JSON.stringify(state.customStatus);
@@ -170,7 +171,7 @@ async function scheduleWork(deps: StepDeps, next: InstanceRecord, work: Allocati
       const fired = history.timerFired(w.fireAt, w.taskId, w.fireAt);
       await store.putWorkItem(workItems.timer(next.instanceId, exec, w.taskId, fired, w.fireAt));
     } else if (w.kind === 'subOrchestration') {
-      await startChild(store, { instanceId: next.instanceId, executionId: exec, taskId: w.taskId }, w.name, w.instanceId, w.input, now);
+      await startChild(store, { instanceId: next.instanceId, executionId: exec, taskId: w.taskId }, w.name, w.instanceId, w.input, now, next.traceParent);
     } else {
       const failure: FailureDetails = { ErrorType: 'TimeoutException', ErrorMessage: 'retry timeout expired', IsNonRetriable: true };
       const isChild = next.exec.tasks[w.taskId]?.kind === 'subOrchestration';
