@@ -101,6 +101,16 @@ export function telemetry(fallback: Logger = consoleLogger): Telemetry {
   };
 }
 
+/**
+ * Loads the SDK now (when a connection string is set) instead of at the first signal. Local mode
+ * does this at start: the synchronous load (about 0.5 s, several seconds on a busy machine) inside
+ * a request outlasts the local Cosmos server's keep-alive, and the request's next query meets a
+ * socket the server has closed. On Azure the SDK stays lazy (cold start).
+ */
+export function preloadTelemetry(): void {
+  load();
+}
+
 /** Sends everything buffered (tests, and a host shutting down). */
 export async function flushTelemetry(): Promise<void> {
   // Only a client that exists has anything buffered: never load the SDK just to flush nothing.
