@@ -3,7 +3,8 @@
  * a loopback ingestion endpoint named by APPLICATIONINSIGHTS_CONNECTION_STRING, one photo
  * verification runs end to end (HTTP upload → manifest blob trigger → retention orchestration and
  * Service Bus `faces` message → decision → erasure activity), and every item of it carries the
- * upload request's operation id. The custom metrics arrive, and nothing personal leaves the app.
+ * upload request's operation id; one pay-in (HTTP → `orders` Service Bus message → order orchestration
+ * and its activities) is one operation too. The custom metrics arrive, and nothing personal leaves the app.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,9 @@ describe('telemetry correlation through the local runtime', () => {
   let app: E2eHost | undefined;
   /** Unique so a match in the captured bodies can only come from this verification. */
   const subjectRef = `subject-${randomBytes(6).toString('hex')}`;
+  const customerRef = `customer-${randomBytes(6).toString('hex')}`;
   let verificationId = '';
+  let orderId = '';
 
   before(async () => {
     capture = await startIngestionCapture();
@@ -49,6 +52,22 @@ describe('telemetry correlation through the local runtime', () => {
       await view.text();
       if (view.status !== 200) break;
       if (Date.now() > deadline) throw new Error('the erasure activity did not run within the deadline');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    const payin = await app.call('/api/v1/payins', {
+      method: 'POST',
+      apiKey: 'demo-a-key',
+      headers: { 'idempotency-key': `telemetry-${customerRef}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '1000.00', currency: 'RUB', method: 'card', customerRef }),
+    });
+    const created = await payin.text();
+    assert.equal(payin.status, 201, created);
+    orderId = (JSON.parse(created) as { id: string }).id;
+    for (;;) {
+      const view = (await (await app.call(`/api/v1/payins/${orderId}`, { apiKey: 'demo-a-key' })).json()) as { status: string };
+      if (view.status === 'assigned') break;
+      if (Date.now() > deadline + 60_000) throw new Error(`the pay-in stayed ${view.status}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     // Stopping runs the app's appTerminate hook, which flushes what the SDK buffered (metrics: once a minute).
@@ -97,6 +116,18 @@ describe('telemetry correlation through the local runtime', () => {
     assert.ok(logs.some((m) => m.includes(`${verificationId}: faces`)), `no faces log line in the operation: ${logs.join(' | ')}`);
   });
 
+  it('should give the pay-in, its Service Bus handler, the order orchestration and its activities one operation id', (t) => {
+    const requests = capture.envelopes.filter((e) => kind(e) === 'RequestData');
+    const create = requests.find((e) => base(e).name === FUNCTIONS.createPayin && base(e).responseCode === '201');
+    assert.ok(create, 'no createPayin request answered 201');
+    const trace = operationId(create);
+    const names = new Set(requests.filter((e) => operationId(e) === trace).map((e) => String(base(e).name)));
+    t.diagnostic(`operation ${trace}: requests ${[...names].join(', ')}`);
+    for (const fn of [FUNCTIONS.processOrder, FUNCTIONS.orderLifecycle, FUNCTIONS.orderAssignActivity]) {
+      assert.ok(names.has(fn), `${fn} is not in the pay-in's operation (${[...names].join(', ')})`);
+    }
+  });
+
   it('should deliver the custom metrics: the decision by outcome and the stage durations', () => {
     const metrics = capture.envelopes
       .filter((e) => kind(e) === 'MetricData')
@@ -106,12 +137,15 @@ describe('telemetry correlation through the local runtime', () => {
     const stages = new Set(metrics.filter((m) => m.name === METRICS.kycStageDuration).map((m) => m.properties.stage));
     for (const stage of ['upload', 'faces', 'decision']) assert.ok(stages.has(stage), `no ${stage} stage duration in ${[...stages].join(', ')}`);
     assert.ok(metrics.some((m) => m.name === METRICS.backlogDepth), 'no backlog depth sample');
+    assert.ok(metrics.some((m) => m.name === METRICS.orderAssignmentLatency && m.properties.direction === 'payin'), 'no pay-in assignment latency');
   });
 
   it('should send no personal data or secret in any item', () => {
     const everything = capture.bodies.join('\n');
     assert.ok(everything.includes(verificationId), 'the capture holds the verification');
     assert.equal(everything.includes(subjectRef), false, 'the subjectRef left the app in telemetry');
+    assert.ok(everything.includes(orderId), 'the capture holds the order');
+    assert.equal(everything.includes(customerRef), false, 'the customerRef left the app in telemetry');
     assert.equal(everything.includes('demo-a-key'), false, 'an API key left the app in telemetry');
     assert.equal(/[?&]subjectRef=/.test(everything), false, 'a URL with a subjectRef query left the app');
   });
