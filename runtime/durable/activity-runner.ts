@@ -4,6 +4,7 @@
  * never followed by a second run; an activity interrupted by a crash runs again
  * (at-least-once, as on Azure).
  */
+import { childTraceparent } from '../../shared/platform/trace-context';
 import type { HostLog, Invoker } from '../types';
 import { failureFromError, history, toJsonText } from './history';
 import type { InstanceRecord } from './state';
@@ -26,9 +27,10 @@ const isOpen = (record: InstanceRecord | undefined, item: ActivityItem): boolean
 export async function runActivityItem(
   store: DurableStore, invoker: Invoker, log: HostLog, item: ActivityItem, committed?: InstanceRecord,
 ): Promise<ActivityResult> {
-  const known = committed ?? (await store.knownInstance(item.instanceId))?.record;
+  let known = committed ?? (await store.knownInstance(item.instanceId))?.record;
   if (!isOpen(known, item)) {
     const fresh = (await store.getInstance(item.instanceId))?.record;
+    known = fresh;
     if (fresh && fresh.executionId === item.executionId && item.taskId >= fresh.exec.nextSeq) return { kind: 'waiting' };
     if (!isOpen(fresh, item)) {
       await store.deleteWorkItem(item.instanceId, item.id); // finished, superseded or purged
@@ -38,7 +40,10 @@ export async function runActivityItem(
   const now = (): Date => new Date();
   let outcome;
   try {
-    const result = await invoker.invoke({ functionName: item.name, triggerValue: item.input, correlationId: `${item.instanceId}:${item.taskId}` });
+    // The activity's span is a child of its orchestration's (one operation id from the starter on).
+    const parentTrace = known?.traceParent;
+    const trace = parentTrace ? { traceParent: childTraceparent(parentTrace) } : {};
+    const result = await invoker.invoke({ functionName: item.name, triggerValue: item.input, correlationId: `${item.instanceId}:${item.taskId}`, ...trace });
     outcome = history.taskCompleted(now(), item.taskId, toJsonText(result.returnValue));
   } catch (error) {
     log.info(`activity ${item.name} (${item.instanceId}#${item.taskId}) failed: ${error instanceof Error ? error.message : String(error)}`);

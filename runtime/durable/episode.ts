@@ -30,6 +30,8 @@ export interface EpisodeRequest {
   history: HistoryEvent[];
   maximumShortTimerDuration: string;
   longRunningTimerIntervalDuration: string;
+  /** The orchestration's span (`InstanceRecord.traceParent`), the episode's `context.traceContext`. */
+  traceParent?: string;
 }
 
 /** ReplaySchema.V3: compound actions as trees, SDK-side long-timer splitting. */
@@ -50,7 +52,8 @@ export async function runEpisode(invoker: Invoker, request: EpisodeRequest): Pro
     defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
   };
   try {
-    const result = await invoker.invoke({ functionName: request.functionName, triggerValue, correlationId: request.instanceId });
+    const trace = request.traceParent ? { traceParent: request.traceParent } : {};
+    const result = await invoker.invoke({ functionName: request.functionName, triggerValue, correlationId: request.instanceId, ...trace });
     const state = toState(result.returnValue);
     if (!state) return { kind: 'failed', message: 'orchestrator returned no orchestration state', errorType: 'Error' };
     return { kind: 'ok', state };

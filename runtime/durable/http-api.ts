@@ -29,6 +29,15 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(text);
 }
 
+/**
+ * The starter's W3C trace: the durable-functions client sends the active span's `traceparent` with
+ * `startNew`, and the orchestration continues it (Durable extension distributed tracing on Azure).
+ */
+function traceOf(req: IncomingMessage): { traceParent?: string } {
+  const header = req.headers.traceparent;
+  return typeof header === 'string' ? { traceParent: header } : {};
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
@@ -75,13 +84,13 @@ const deliveryStatus: Record<DeliveryOutcome, number> = { accepted: 202, notFoun
  * `POST instances/{id}/restart[?restartWithNewInstanceId=false]`: starts the orchestration again
  * with its input, under a new id by default (the extension's default) or the same id once finished.
  */
-async function restart(deps: DurableApiDeps, res: ServerResponse, id: string, url: URL, now: Date): Promise<void> {
+async function restart(deps: DurableApiDeps, req: IncomingMessage, res: ServerResponse, id: string, url: URL, now: Date): Promise<void> {
   const loaded = await deps.store.getInstance(id);
   if (!loaded) return send(res, 404);
   const sameId = url.searchParams.get('restartWithNewInstanceId')?.toLowerCase() === 'false';
   const instanceId = sameId ? id : randomUUID().replace(/-/g, '');
   const { name, input } = loaded.record;
-  const outcome = await startInstance(deps.store, { name, instanceId, ...(input === undefined ? {} : { inputJson: input }) }, now, deps.onStarted);
+  const outcome = await startInstance(deps.store, { name, instanceId, ...(input === undefined ? {} : { inputJson: input }), ...traceOf(req) }, now, deps.onStarted);
   if (outcome === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' is still running.` });
   const payload = managementPayload(deps.binding, instanceId);
   return send(res, 202, payload, { location: payload['statusQueryGetUri'] ?? '' });
@@ -102,7 +111,7 @@ export function durableHttpHandler(deps: DurableApiDeps): RawHttpHandler {
         const invalid = invalidInstanceId(instanceId);
         if (invalid) return send(res, 400, { message: invalid });
         const inputJson = jsonBody(await readBody(req));
-        const outcome = await startInstance(store, { name: id, instanceId, ...(inputJson === undefined ? {} : { inputJson }) }, now, deps.onStarted);
+        const outcome = await startInstance(store, { name: id, instanceId, ...(inputJson === undefined ? {} : { inputJson }), ...traceOf(req) }, now, deps.onStarted);
         if (outcome === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' already exists.` });
         const payload = managementPayload(deps.binding, instanceId);
         return send(res, 202, payload, { location: payload['statusQueryGetUri'] ?? '' });
@@ -143,7 +152,7 @@ export function durableHttpHandler(deps: DurableApiDeps): RawHttpHandler {
         else if (op === 'terminate') outcome = await control.terminate(store, id, reason, now);
         else if (op === 'suspend') outcome = await control.suspend(store, id, reason, now);
         else if (op === 'resume') outcome = await control.resume(store, id, reason, now);
-        else if (op === 'restart') return await restart(deps, res, id, url, now);
+        else if (op === 'restart') return await restart(deps, req, res, id, url, now);
         else if (op === 'rewind') {
           return send(res, 501, { message: 'rewind is not supported by the local durable runtime (restart the instance instead)' });
         }

@@ -3,6 +3,7 @@
  * (sub-orchestrations start instances too). They only write the instance row
  * and enqueue work; the engine applies the work in order.
  */
+import { childTraceparent } from '../../shared/platform/trace-context';
 import { history, EventType, type HistoryEvent } from './history';
 import type { DurableStore, WorkItem } from './store';
 
@@ -16,6 +17,8 @@ export interface StartRequest {
   /** JSON text of the input; absent when the starter passed none. */
   inputJson?: string;
   parent?: ParentLink;
+  /** The starter's W3C `traceparent` (header of the start request, or the parent orchestration's span). */
+  traceParent?: string;
 }
 
 export type StartOutcome = 'started' | 'conflict';
@@ -56,7 +59,7 @@ function startRecord(request: StartRequest, generation: number, now: Date): Inst
   return {
     instanceId: request.instanceId, name: request.name, generation, executionId: executionIdFor(generation),
     status: 'Pending', createdTime: now.toISOString(), lastUpdatedTime: now.toISOString(), episodes: 0,
-    appliedItems: [], exec: newExecutionState(),
+    appliedItems: [], exec: newExecutionState(), traceParent: childTraceparent(request.traceParent),
     ...(request.inputJson === undefined ? {} : { input: request.inputJson }),
     ...(request.parent ? { parent: request.parent } : {}),
   };
@@ -109,12 +112,14 @@ export async function notifyParent(store: DurableStore, record: InstanceRecord, 
 
 /** Starts a sub-orchestration unless this parent task already started it (episode re-run after a crash). */
 export async function startChild(
-  store: DurableStore, parent: ParentLink, name: string, childId: string, input: unknown, now: Date,
+  store: DurableStore, parent: ParentLink, name: string, childId: string, input: unknown, now: Date, traceParent?: string,
 ): Promise<void> {
   const existing = await store.getInstance(childId);
   const link = existing?.record.parent;
   if (link && link.instanceId === parent.instanceId && link.executionId === parent.executionId && link.taskId === parent.taskId) return;
-  const request: StartRequest = { name, instanceId: childId, parent, ...(input === undefined ? {} : { inputJson: JSON.stringify(input) }) };
+  const request: StartRequest = {
+    name, instanceId: childId, parent, ...(input === undefined ? {} : { inputJson: JSON.stringify(input) }), ...(traceParent ? { traceParent } : {}),
+  };
   if ((await startInstance(store, request, now)) === 'conflict') {
     const failure = {
       ErrorType: 'InvalidOperationException', ErrorMessage: `An instance with ID '${childId}' already exists.`, IsNonRetriable: true,

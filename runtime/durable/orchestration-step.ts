@@ -156,6 +156,7 @@ async function runOrchestrator(
   const outcome = await runEpisode(deps.invoker, {
     functionName: record.name, instanceId: record.instanceId, parentInstanceId: record.parent?.instanceId,
     input: record.input === undefined ? undefined : JSON.parse(record.input), history: [...past, ...fresh], ...deps.timerDurations,
+    ...(record.traceParent ? { traceParent: record.traceParent } : {}),
   });
   const state: OrchestratorState | undefined = outcome.state;
   next.customStatus = state?.customStatus === undefined || state.customStatus === null ? undefined : JSON.stringify(state.customStatus);
@@ -213,7 +214,7 @@ function scheduleWork(deps: StepDeps, next: InstanceRecord, work: Allocation['wo
       const fired = history.timerFired(w.fireAt, w.taskId, w.fireAt);
       items.push(workItems.timer(next.instanceId, exec, w.taskId, fired, w.fireAt));
     } else if (w.kind === 'subOrchestration') {
-      children.push(() => startChild(store, { instanceId: next.instanceId, executionId: exec, taskId: w.taskId }, w.name, w.instanceId, w.input, now));
+      children.push(() => startChild(store, { instanceId: next.instanceId, executionId: exec, taskId: w.taskId }, w.name, w.instanceId, w.input, now, next.traceParent));
     } else {
       const failure: FailureDetails = { ErrorType: 'TimeoutException', ErrorMessage: 'retry timeout expired', IsNonRetriable: true };
       const isChild = next.exec.tasks[w.taskId]?.kind === 'subOrchestration';

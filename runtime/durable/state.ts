@@ -76,6 +76,12 @@ export interface InstanceRecord {
   createdTime: string;
   lastUpdatedTime: string;
   parent?: ParentLink;
+  /**
+   * W3C `traceparent` of the orchestration's span, a child of its starter's (the start request's
+   * `traceparent` header, a parent orchestration's span) or a new root: every episode and activity
+   * runs in it, as the Durable extension's distributed tracing parents them on Azure.
+   */
+  traceParent?: string;
   /** History rows (episodes) committed for the current execution. */
   episodes: number;
   /** Ids of the last work items applied, so a redelivered item is dropped. */

@@ -59,8 +59,9 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       appSettings: concat(
         [
           { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
-          // App Insights has local auth off: the host authenticates its telemetry with the identity.
-          { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+          // App Insights has local auth off: the host authenticates its telemetry with the identity, and
+          // the app's own exporter reads the same setting (shared/platform/telemetry-exporter.ts).
+          { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
         ],
         map(items(appSettings), s => { name: s.key, value: s.value })
       )

@@ -102,6 +102,27 @@ describe('durable engine', () => {
     assert.equal(child.body?.runtimeStatus, 'Completed');
   });
 
+  it('should run the orchestration, its activities and sub-orchestrations in the trace of the start request', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const starter = `00-${traceId}-00f067aa0ba902b7-01`;
+    const instanceId = id('traced');
+    const started = await fetch(`${t.api}/orchestrators/Traced/${instanceId}`, { method: 'POST', headers: { traceparent: starter }, body: '' });
+    assert.equal(started.status, 202);
+    const done = await t.waitFor(instanceId);
+    assert.equal(done.runtimeStatus, 'Completed');
+    const out = done.output as { orchestrator: string; activity: string; child: { orchestrator: string; activity: string } };
+    const seen = [out.orchestrator, out.activity, out.child.orchestrator, out.child.activity];
+    for (const traceparent of seen) assert.match(traceparent, new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    // Each is a span of its own, none the starter's.
+    assert.equal(new Set([...seen, starter]).size, 5);
+
+    const untraced = id('untraced');
+    await t.start('TracedChild', untraced);
+    const root = (await t.waitFor(untraced)).output as { orchestrator: string; activity: string };
+    assert.match(root.orchestrator, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    assert.equal(root.activity.split('-')[1], root.orchestrator.split('-')[1], 'the activity joins the orchestration\'s new root trace');
+  });
+
   it('should continueAsNew until done', async () => {
     const instanceId = id('counter');
     await t.start('Counter', instanceId, 0);

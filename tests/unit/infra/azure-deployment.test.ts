@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { manifestBlobName } from '../../../shared/kyc/blob-names';
 import { BLOB_CONTAINERS, FUNCTIONS } from '../../../shared/names';
 import { METRICS } from '../../../shared/platform/metric-names';
+import { parseAuthenticationString } from '../../../shared/platform/telemetry-exporter';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -61,5 +62,14 @@ describe('azd template and postdeploy hook', () => {
     const main = read('infra/bicep/main.bicep');
     assert.match(main, /param faceProvider string = 'local'/);
     assert.match(main, /module face 'modules\/face\.bicep' = if \(faceProvider == 'azure'\)/);
+  });
+
+  it('should send telemetry with the app identity to an App Insights that refuses keys', () => {
+    assert.match(read('infra/bicep/modules/monitoring.bicep'), /DisableLocalAuth: true/);
+    const setting = /name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: '([^']+)'/.exec(read('infra/bicep/modules/function-app.bicep'))?.[1];
+    assert.equal(setting, 'Authorization=AAD;ClientId=${identityClientId}');
+    // The app's exporter reads the same value as the host: the user-assigned identity's client id.
+    assert.deepEqual(parseAuthenticationString(setting), { clientId: '${identityClientId}' });
+    assert.match(read('infra/bicep/modules/roles.bicep'), /monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'/);
   });
 });
