@@ -5,7 +5,7 @@
 import type { Evidence, ImageFindings, LivenessFindings } from '../kyc/evidence';
 import type { DetectedFace, FaceProvider, FaceQuality, ImageAnalysis } from './provider';
 import { assessVideoLiveness, type VideoFrameSignals } from './video-liveness';
-import { DOCUMENT_DOMINANT_FACE_AREA_RATIO } from './thresholds';
+import { DOCUMENT_DOMINANT_FACE_AREA_RATIO, SELFIE_BACKGROUND_FACE_AREA_RATIO } from './thresholds';
 
 /** The selfie as the `faces` handler has it: one normalised photo, or frames already extracted from the video. */
 export type SelfieInput = { kind: 'photo'; image: Buffer } | { kind: 'video'; frames: Buffer[] };
@@ -42,6 +42,17 @@ export function documentFace(analysis: ImageAnalysis): DetectedFace | null {
   return first;
 }
 
+/**
+ * A selfie analysis without background faces: faces under SELFIE_BACKGROUND_FACE_AREA_RATIO of
+ * the largest one's area (a passer-by, a poster) say nothing about who is in front of the
+ * camera, and sending those selfies to review was a measured cause of needless reviews.
+ */
+export function withoutBackgroundFaces(analysis: ImageAnalysis): ImageAnalysis {
+  const [first] = analysis.faces;
+  if (!first) return analysis;
+  return { ...analysis, faces: analysis.faces.filter((f) => area(f) >= SELFIE_BACKGROUND_FACE_AREA_RATIO * area(first)) };
+}
+
 /** The selfie photo's face: exactly one face, or none usable. */
 export function selfieFace(analysis: ImageAnalysis): DetectedFace | null {
   return analysis.faces.length === 1 ? analysis.faces[0] ?? null : null;
@@ -76,7 +87,7 @@ export interface VideoAssessment {
 /** Analyses selfie-video frames and judges their liveness (identity, non-rigid motion, passive models). */
 export async function assessSelfieVideo(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<VideoAssessment> {
   // All at once: the local provider spreads them over its worker pool, Azure over its HTTP calls.
-  const analyses = await Promise.all(frames.map((frame) => provider.analyseImage(frame)));
+  const analyses = (await Promise.all(frames.map((frame) => provider.analyseImage(frame)))).map(withoutBackgroundFaces);
   const bestIndex = bestSingleFaceFrame(analyses);
   const bestFace = bestIndex === null ? null : selfieFace(analyses[bestIndex]!);
   const singleIdx = analyses.map((a, i) => (selfieFace(a) ? i : -1)).filter((i) => i >= 0);
@@ -105,7 +116,7 @@ export async function buildEvidence(
   if (input.selfie.kind === 'photo') {
     const image = input.selfie.image;
     const [documentAnalysis, { analysis, face, passive }] = await Promise.all([documentPending, (async () => {
-      const analysis = await provider.analyseImage(image);
+      const analysis = withoutBackgroundFaces(await provider.analyseImage(image));
       const face = selfieFace(analysis);
       return { analysis, face, passive: face ? await provider.passiveLiveness(image, face) : null };
     })()]);

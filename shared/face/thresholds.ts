@@ -79,10 +79,16 @@ export const VIDEO_LIVENESS = {
 export const DOCUMENT_DOMINANT_FACE_AREA_RATIO = 0.5;
 
 /**
+ * Selfie faces smaller than this share of the largest one's area (under half its width) are
+ * background faces and ignored; a second face of comparable size still means review.
+ */
+export const SELFIE_BACKGROUND_FACE_AREA_RATIO = 0.25;
+
+/**
  * Local quality grades. Blur is the Laplacian variance of the face resized to 112 px grey
  * (sample-photo faces: 31–600; clip frames ≈ 100–300); exposure is mean luminance in [0, 1].
  */
 export const QUALITY_CUTOFFS = {
-  low: { minSizePx: 40, minBlur: 20, minExposure: 0.15, maxExposure: 0.9, maxClipped: 0.4, minDetection: 0.6 },
+  low: { minSizePx: 40, minBlur: 20, minExposure: 0.15, maxExposure: 0.9, maxClipped: 0.4, minDetection: LOCAL_DETECTION_MIN_SCORE },
   high: { minSizePx: 100, minBlur: 80, minExposure: 0.25, maxExposure: 0.8, maxClipped: 0.1, minDetection: 0.9 },
 } as const;

@@ -72,6 +72,25 @@ describe('local face provider', () => {
     assert.ok(similarity >= LOCAL_MATCH_THRESHOLD, `tight crop vs original: ${similarity}`);
   });
 
+  it('should find tight crops: small greyscale portraits whose face fills the frame, of several real people', async () => {
+    // The shape the owners' measurement missed: the face box itself (no margin), 96-180 px, greyscale, JPEG 60.
+    const sources = [
+      await frameAt(clip('grid_bbaf2n.mpg'), 0.5), await frameAt(clip('pyfeat_single_face.mp4'), 0.5),
+      await frameAt(clip('intel_head-pose-face-detection-male.mp4'), 0.5), await readFile(sampleImagePaths()[1]!),
+    ];
+    for (const [i, photo] of sources.entries()) {
+      const face = (await provider.analyseImage(photo)).faces[0]!;
+      const box = { left: Math.round(face.box.x), top: Math.round(face.box.y), width: Math.round(face.box.width), height: Math.round(face.box.height) };
+      for (const width of [96, 120, 180]) {
+        const tight = await sharp(photo).rotate().extract(box).resize({ width }).greyscale().jpeg({ quality: 60 }).toBuffer();
+        const analysis = await provider.analyseImage(tight);
+        assert.equal(analysis.faces.length, 1, `source ${i}, ${width} px: ${analysis.faces.length} faces`);
+        const similarity = await provider.similarity(face.faceRef, analysis.faces[0]!.faceRef);
+        assert.ok(similarity >= LOCAL_MATCH_THRESHOLD, `source ${i}, ${width} px vs original: ${similarity}`);
+      }
+    }
+  });
+
   it('should not leak tensors across analyses', async () => {
     // What each worker runs, run here on this thread so its tfjs engine can be inspected.
     const { analyseImageHere, passiveLivenessHere } = await import('../../../shared/face/local/analyse-image');
