@@ -5,9 +5,10 @@
  *   - the 8 single-person clips of /work/shared/fixtures/live-video: "selfies" are ordinary frames
  *     ≥ 1 s apart, as shot and re-lit (darker, brighter, re-compressed); "documents" are the
  *     clip's first frame as an ordinary photo and as small, tightly cropped portraits (face box
- *     ×1.0-1.3, 64-200 px wide, colour and greyscale, JPEG 60) like ID-card portraits;
+ *     ×1.0-1.3, 64-200 px wide, colour and greyscale, JPEG 60) like ID-card portraits; selfies
+ *     also as other cameras would give them (2x larger, low-contrast JPEG 35);
  *   - the faces of face-api's six sample photos as extra identities (impostor pairs, and tight
- *     crops of each face against its 1.6x selfie-like crop).
+ *     96 and 150 px greyscale crops of each face against its 1.6x selfie-like crop).
  * Genuine pairs: a document and a selfie of the same identity; impostor pairs: of different ones.
  * Usage: `node dist/scripts/measure-face-decisions.js` (merges `decisions` into bench/face-thresholds.json).
  */
@@ -40,12 +41,19 @@ async function portrait(image: Buffer, box: FaceBox, o: { scale: number; width: 
 const PORTRAITS = [
   { scale: 1.0, width: 64, grey: true }, { scale: 1.1, width: 96, grey: true }, { scale: 1.2, width: 120, grey: false },
   { scale: 1.3, width: 200, grey: true }, { scale: 1.1, width: 160, grey: false },
+  // Tighter still: the face box itself, 120-180 px, greyscale (the shape the owners' misses had).
+  { scale: 1.0, width: 120, grey: true }, { scale: 1.0, width: 180, grey: true },
 ];
 
+/** The same photo as other cameras and light would give it: darker, brighter, larger (a phone photo), low-contrast JPEG 35. */
+const RELIT = ['dark', 'bright', 'large', 'flat-jpeg35'] as const;
 async function relit(image: Buffer): Promise<Buffer[]> {
+  const { width = 0 } = await sharp(image).metadata();
   return Promise.all([
     sharp(image).modulate({ brightness: 0.55 }).jpeg({ quality: 70 }).toBuffer(),
     sharp(image).modulate({ brightness: 1.35 }).jpeg({ quality: 70 }).toBuffer(),
+    sharp(image).resize({ width: width * 2, kernel: 'lanczos3' }).jpeg({ quality: 85 }).toBuffer(),
+    sharp(image).linear(0.6, 50).jpeg({ quality: 35 }).toBuffer(),
   ]);
 }
 
@@ -60,7 +68,7 @@ async function samples(provider: FaceProvider): Promise<Sample[]> {
     if (face) for (const o of PORTRAITS) out.push({ identity: clip, kind: `document:portrait-${o.width}${o.grey ? '-grey' : ''}`, image: await portrait(first, face.box, o) });
     const selfie = later[later.length - 1]!;
     out.push({ identity: clip, kind: 'selfie:photo', image: selfie });
-    for (const [i, image] of (await relit(later[0]!)).entries()) out.push({ identity: clip, kind: `selfie:${i ? 'bright' : 'dark'}`, image });
+    for (const [i, image] of (await relit(later[0]!)).entries()) out.push({ identity: clip, kind: `selfie:${RELIT[i]}`, image });
   }
   for (const [p, file] of sampleImagePaths().entries()) {
     const photo = await readFile(file);
@@ -68,6 +76,7 @@ async function samples(provider: FaceProvider): Promise<Sample[]> {
       if (Math.min(face.box.width, face.box.height) < 60) continue;
       const identity = `sample${p + 1}#${j}`;
       out.push({ identity, kind: 'document:portrait-96-grey', image: await portrait(photo, face.box, { scale: 1.1, width: 96, grey: true }) });
+      out.push({ identity, kind: 'document:portrait-150-grey', image: await portrait(photo, face.box, { scale: 1.0, width: 150, grey: true }) });
       out.push({ identity, kind: 'selfie:photo', image: await portrait(photo, face.box, { scale: 1.6, width: 480, grey: false }) });
     }
   }
@@ -87,6 +96,7 @@ function memoised(provider: FaceProvider): FaceProvider {
 }
 
 type Counts = Record<string, number>;
+const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
 const bump = (c: Counts, k: string) => { c[k] = (c[k] ?? 0) + 1; };
 
 export async function measureDecisions(provider: FaceProvider) {
@@ -97,20 +107,29 @@ export async function measureDecisions(provider: FaceProvider) {
   const selfies = all.filter((s) => s.kind.startsWith('selfie'));
   // Gate firings per analysed image (largest face), at the `low` cut-offs, i.e. the ones that make LOW_QUALITY.
   const gates: Counts = {};
+  const gatesByKind: Record<string, Counts> = {};
+  const signals: Record<string, number[]> = {};
   const noFace: Counts = {};
+  const imageLog: object[] = [];
   let images = 0;
   for (const s of all) {
     const a = await cached.analyseImage(s.image);
     images++;
     const face = a.faces[0];
     if (!face) { bump(noFace, s.kind); continue; }
-    for (const g of failedGates(face.qualitySignals as unknown as QualitySignals, 'low')) bump(gates, g satisfies QualityGate);
+    for (const [k, v] of Object.entries(face.qualitySignals)) (signals[k] ??= []).push(v);
+    imageLog.push({ kind: s.kind, identity: s.identity, faces: a.faces.length, ...face.qualitySignals });
+    for (const g of failedGates(face.qualitySignals as unknown as QualitySignals, 'low')) {
+      bump(gates, g satisfies QualityGate);
+      bump(gatesByKind[g] ??= {}, s.kind);
+    }
   }
   const table: Record<'genuine' | 'impostor', { pairs: number; approved: number; declined: number; review: number; reasons: Counts; reviewByDocument: Counts }> = {
     genuine: { pairs: 0, approved: 0, declined: 0, review: 0, reasons: {}, reviewByDocument: {} },
     impostor: { pairs: 0, approved: 0, declined: 0, review: 0, reasons: {}, reviewByDocument: {} },
   };
   const similarities: Record<'genuine' | 'impostor', number[]> = { genuine: [], impostor: [] };
+  const pairLog: object[] = [];
   for (const d of documents) {
     for (const s of selfies) {
       const kind = d.identity === s.identity ? 'genuine' : 'impostor';
@@ -118,6 +137,7 @@ export async function measureDecisions(provider: FaceProvider) {
       if (kind === 'impostor' && d.identity.startsWith('sample') && s.identity.startsWith('sample') && d.identity.split('#')[0] !== s.identity.split('#')[0]) continue;
       const evidence = await buildEvidence(cached, { document: d.image, selfie: { kind: 'photo', image: s.image } });
       const decision = decide(evidence, settings);
+      pairLog.push({ kind, document: d.kind, selfie: s.kind, similarity: evidence.similarity, outcome: decision.outcome, reasons: decision.reasons, documentQuality: evidence.document.quality, selfieQuality: evidence.selfie.best.quality });
       const row = table[kind];
       row.pairs++;
       row[decision.outcome]++;
@@ -127,12 +147,20 @@ export async function measureDecisions(provider: FaceProvider) {
     }
   }
   const total = table.genuine.pairs + table.impostor.pairs;
-  const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
+  // Every pair, for re-deciding offline with other thresholds (too large for the committed figures).
+  if (process.env.MEASURE_PAIRS_OUT) writeFileSync(process.env.MEASURE_PAIRS_OUT, JSON.stringify({ pairs: pairLog, images: imageLog }));
   return {
     images,
     identities: new Set(all.map((s) => s.identity)).size,
     noFaceByKind: noFace,
     lowGateFirings: gates,
+    lowGateFiringsByKind: gatesByKind,
+    /** Quality signals of the largest face of every image: the calibration data of QUALITY_CUTOFFS. */
+    qualitySignals: Object.fromEntries(Object.entries(signals).map(([k, v]) => {
+      const q = sorted(v);
+      const at = (p: number) => q[Math.min(q.length - 1, Math.floor(p * q.length))];
+      return [k, { n: q.length, min: q[0], p01: at(0.01), p05: at(0.05), p50: at(0.5), p95: at(0.95), max: q[q.length - 1] }];
+    })),
     table,
     rates: {
       impostorApproved: table.impostor.approved / Math.max(1, table.impostor.pairs),
@@ -143,6 +171,13 @@ export async function measureDecisions(provider: FaceProvider) {
       genuineMin: sorted(similarities.genuine)[0] ?? null,
       genuineLowest5: sorted(similarities.genuine).slice(0, 5),
       impostorHighest5: sorted(similarities.impostor).slice(-5),
+      impostorP99: sorted(similarities.impostor)[Math.floor(0.99 * similarities.impostor.length)] ?? null,
+      /** Share of impostor pairs at or above, and of genuine pairs below, each candidate threshold. */
+      candidates: [0.45, 0.475, 0.5, 0.525, 0.55, 0.575, 0.6, 0.625, 0.65].map((t) => ({
+        threshold: t,
+        impostorAtOrAbove: similarities.impostor.filter((v) => v >= t).length / Math.max(1, similarities.impostor.length),
+        genuineBelow: similarities.genuine.filter((v) => v < t).length / Math.max(1, similarities.genuine.length),
+      })),
     },
   };
 }

@@ -5,7 +5,7 @@
 import type { Evidence, ImageFindings, LivenessFindings } from '../kyc/evidence';
 import type { DetectedFace, FaceProvider, FaceQuality, ImageAnalysis } from './provider';
 import { assessVideoLivenessOfFrames, type VideoFrameSignals } from './video-liveness';
-import { DOCUMENT_DOMINANT_FACE_AREA_RATIO } from './thresholds';
+import { DOCUMENT_DOMINANT_FACE_AREA_RATIO, SELFIE_BACKGROUND_FACE_AREA_RATIO } from './thresholds';
 import { challengeFindings } from './challenge-motion';
 import type { UsedChallenge } from '../kyc/challenges/challenge';
 
@@ -42,6 +42,17 @@ export function documentFace(analysis: ImageAnalysis): DetectedFace | null {
   if (!first) return null;
   if (second && area(second) > DOCUMENT_DOMINANT_FACE_AREA_RATIO * area(first)) return null;
   return first;
+}
+
+/**
+ * A selfie analysis without background faces: faces under SELFIE_BACKGROUND_FACE_AREA_RATIO of
+ * the largest one's area (a passer-by, a poster) say nothing about who is in front of the
+ * camera, and sending those selfies to review was a measured cause of needless reviews.
+ */
+export function withoutBackgroundFaces(analysis: ImageAnalysis): ImageAnalysis {
+  const [first] = analysis.faces;
+  if (!first) return analysis;
+  return { ...analysis, faces: analysis.faces.filter((f) => area(f) >= SELFIE_BACKGROUND_FACE_AREA_RATIO * area(first)) };
 }
 
 /** The selfie photo's face: exactly one face, or none usable. */
@@ -88,7 +99,7 @@ export interface AnalysedVideoFrames {
 /** Analyses selfie-video frames (faces, landmarks, identity against the best frame, passive models on a few). */
 export async function analyseVideoFrames(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<AnalysedVideoFrames> {
   // All at once: the local provider spreads them over its worker pool, Azure over its HTTP calls.
-  const analyses = await Promise.all(frames.map((frame) => provider.analyseImage(frame)));
+  const analyses = (await Promise.all(frames.map((frame) => provider.analyseImage(frame)))).map(withoutBackgroundFaces);
   const bestIndex = bestSingleFaceFrame(analyses);
   const bestFace = bestIndex === null ? null : selfieFace(analyses[bestIndex]!);
   const singleIdx = analyses.map((a, i) => (selfieFace(a) ? i : -1)).filter((i) => i >= 0);
@@ -123,7 +134,7 @@ export async function buildEvidence(
   if (input.selfie.kind === 'photo') {
     const image = input.selfie.image;
     const [documentAnalysis, { analysis, face, passive }] = await Promise.all([documentPending, (async () => {
-      const analysis = await provider.analyseImage(image);
+      const analysis = withoutBackgroundFaces(await provider.analyseImage(image));
       const face = selfieFace(analysis);
       return { analysis, face, passive: face ? await provider.passiveLiveness(image, face) : null };
     })()]);

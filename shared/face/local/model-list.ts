@@ -30,5 +30,12 @@ export const LIVENESS_MODELS = {
   liveness: human('liveness'),
 } as const;
 
+/** human's BlazeFace detector: the fallback pass for tight, small document portraits (detect-faces.ts). */
+export const DETECTOR_MODELS = {
+  blazeface: human('blazeface'),
+} as const;
+
 /** What ships: every model above. */
-export const USED_FACE_MODELS: readonly ModelRef[] = [...Object.values(FACE_API_MODELS), ...Object.values(LIVENESS_MODELS)];
+export const USED_FACE_MODELS: readonly ModelRef[] = [
+  ...Object.values(FACE_API_MODELS), ...Object.values(LIVENESS_MODELS), ...Object.values(DETECTOR_MODELS),
+];

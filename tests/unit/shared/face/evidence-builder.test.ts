@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestSingleFaceFrame, documentFace, imageFindings, selfieFace } from '../../../../shared/face/evidence-builder';
+import { bestSingleFaceFrame, documentFace, imageFindings, selfieFace, withoutBackgroundFaces } from '../../../../shared/face/evidence-builder';
 import type { DetectedFace, FaceQuality, ImageAnalysis } from '../../../../shared/face/provider';
 
 const face = (side: number, quality: FaceQuality = 'high', detectionScore = 0.99): DetectedFace => ({
@@ -30,6 +30,14 @@ describe('evidence builder', () => {
     assert.equal(selfieFace(image(only)), only);
     assert.equal(selfieFace(image(only, face(50))), null);
     assert.equal(selfieFace(image()), null);
+  });
+
+  it('should ignore a much smaller background face in a selfie but keep a second face of similar size', () => {
+    const main = face(300);
+    assert.deepEqual(withoutBackgroundFaces(image(main, face(100))).faces, [main]);
+    assert.equal(selfieFace(withoutBackgroundFaces(image(main, face(100)))), main);
+    assert.equal(withoutBackgroundFaces(image(main, face(250))).faces.length, 2);
+    assert.deepEqual(withoutBackgroundFaces(image()).faces, []);
   });
 
   it('should pick the best single-face frame by quality, then score times size', () => {
