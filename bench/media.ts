@@ -22,7 +22,7 @@ const NORMALISE_RUNS = 12;
 const execFileAsync = promisify(execFile);
 
 /** Bare ffmpeg: one process, one `-ss`-seeked input per frame (the `seek` strategy without probing or limits). */
-async function bareSeek(video: string, timesS: readonly number[]): Promise<void> {
+export async function bareSeek(video: string, timesS: readonly number[]): Promise<void> {
   await inTempDir((dir) =>
     ffmpeg([
       ...timesS.flatMap((t) => ['-ss', t.toFixed(3), '-i', video]),

@@ -4,7 +4,7 @@ import { contextLogger } from '../shared/http/context-logger';
 import { onPoisonMessage, type PipelineDeps } from '../shared/kyc/pipeline';
 import { isLastDelivery } from '../shared/queue-properties';
 import { recordKycStage } from '../shared/platform/metrics';
-import { pipelineDeps } from '../shared/wiring/kyc';
+import { pipelineDeps, prewarmFaceEngine } from '../shared/wiring/kyc';
 
 /** Results of a step that did its stage's work (the others found it done, erased or not theirs). */
 const WORKED = new Set(['sent-faces', 'decided', 'failed']);
@@ -19,6 +19,7 @@ type Step = (message: unknown, deps: PipelineDeps) => Promise<{ action: string }
 export function kycQueueHandler(queue: QueueName, step: Step) {
   return async (message: unknown, context: InvocationContext): Promise<void> => {
     const id = (message as { verificationId?: unknown } | null)?.verificationId;
+    prewarmFaceEngine();
     const deps = await pipelineDeps(contextLogger(context, typeof id === 'string' ? id : context.invocationId));
     try {
       const started = performance.now();

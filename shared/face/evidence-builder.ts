@@ -3,7 +3,7 @@
  * short video) into the provider-neutral `Evidence` the decision policy reads.
  */
 import type { Evidence, ImageFindings, LivenessFindings } from '../kyc/evidence';
-import type { DetectedFace, FaceProvider, FaceQuality, ImageAnalysis } from './provider';
+import type { AnalysisWithLiveness, DetectedFace, FaceProvider, FaceQuality, ImageAnalysis } from './provider';
 import { assessVideoLivenessOfFrames, type VideoFrameSignals } from './video-liveness';
 import { DOCUMENT_DOMINANT_FACE_AREA_RATIO, SELFIE_BACKGROUND_FACE_AREA_RATIO } from './thresholds';
 import { challengeFindings } from './challenge-motion';
@@ -96,19 +96,37 @@ export interface AnalysedVideoFrames {
   signals: VideoFrameSignals[];
 }
 
+/**
+ * The selfie photo's analysis and, with exactly one face, its passive liveness: in one step when
+ * the provider offers it (one decode, one trip to a worker), else the two calls one after the other.
+ */
+async function analyseSelfieImage(provider: FaceProvider, image: Buffer): Promise<AnalysisWithLiveness> {
+  if (provider.analyseWithLiveness) return provider.analyseWithLiveness(image);
+  const analysis = await provider.analyseImage(image);
+  const face = selfieFace(analysis);
+  return { analysis, passive: face ? await provider.passiveLiveness(image, face) : null };
+}
+
 /** Analyses selfie-video frames (faces, landmarks, identity against the best frame, passive models on a few). */
 export async function analyseVideoFrames(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<AnalysedVideoFrames> {
+  const passiveFrames = opts.passiveLivenessFrames ?? 5;
+  // With no more frames than get the passive models, every single-face frame gets them (`spread`
+  // keeps all): then each frame's analysis and liveness are one job, the same results in one trip.
+  const together = provider.analyseWithLiveness !== undefined && frames.length <= passiveFrames;
   // All at once: the local provider spreads them over its worker pool, Azure over its HTTP calls.
-  const analyses = (await Promise.all(frames.map((frame) => provider.analyseImage(frame)))).map(withoutBackgroundFaces);
+  const results = await Promise.all(frames.map(async (frame) =>
+    together ? analyseSelfieImage(provider, frame) : { analysis: await provider.analyseImage(frame), passive: undefined }));
+  const analyses = results.map((r) => withoutBackgroundFaces(r.analysis));
   const bestIndex = bestSingleFaceFrame(analyses);
   const bestFace = bestIndex === null ? null : selfieFace(analyses[bestIndex]!);
   const singleIdx = analyses.map((a, i) => (selfieFace(a) ? i : -1)).filter((i) => i >= 0);
-  const passiveIdx = new Set(spread(singleIdx, opts.passiveLivenessFrames ?? 5));
+  const passiveIdx = new Set(spread(singleIdx, passiveFrames));
   const signals: VideoFrameSignals[] = await Promise.all(analyses.map(async (a, i) => {
     const face = selfieFace(a);
+    const known = results[i]!.passive;
     const [identitySimilarity, passive] = await Promise.all([
       face && bestFace ? provider.similarity(bestFace.faceRef, face.faceRef) : null,
-      face && passiveIdx.has(i) ? provider.passiveLiveness(frames[i]!, face) : null,
+      known !== undefined ? known : face && passiveIdx.has(i) ? provider.passiveLiveness(frames[i]!, face) : null,
     ]);
     return { faceCount: a.faces.length, landmarks: face?.landmarks, identitySimilarity, passive, imageWidth: a.width, imageHeight: a.height };
   }));
@@ -118,7 +136,9 @@ export async function analyseVideoFrames(provider: FaceProvider, frames: Buffer[
 /** Analyses selfie-video frames and judges their liveness (identity, non-rigid motion, texture, passive models). */
 export async function assessSelfieVideo(provider: FaceProvider, frames: Buffer[], opts: BuildEvidenceOptions = {}): Promise<VideoAssessment> {
   const { analyses, bestIndex, signals } = await analyseVideoFrames(provider, frames, opts);
-  return { analyses, bestIndex, signals, liveness: await assessVideoLivenessOfFrames(signals, frames) };
+  // The texture measure is seconds of arithmetic: off the event loop when the provider has workers.
+  const measure = provider.measureTextureMotion?.bind(provider);
+  return { analyses, bestIndex, signals, liveness: await assessVideoLivenessOfFrames(signals, frames, measure) };
 }
 
 /** Everything the decision policy needs about the document and the selfie. */
@@ -132,12 +152,10 @@ export async function buildEvidence(
   const documentPending = provider.analyseImage(input.document);
   documentPending.catch(() => undefined); // awaited below; a selfie failure must not leave it unhandled
   if (input.selfie.kind === 'photo') {
-    const image = input.selfie.image;
-    const [documentAnalysis, { analysis, face, passive }] = await Promise.all([documentPending, (async () => {
-      const analysis = withoutBackgroundFaces(await provider.analyseImage(image));
-      const face = selfieFace(analysis);
-      return { analysis, face, passive: face ? await provider.passiveLiveness(image, face) : null };
-    })()]);
+    const [documentAnalysis, selfie] = await Promise.all([documentPending, analyseSelfieImage(provider, input.selfie.image)]);
+    const analysis = withoutBackgroundFaces(selfie.analysis);
+    const face = selfieFace(analysis);
+    const passive = face ? selfie.passive : null;
     const docFace = documentFace(documentAnalysis);
     return {
       provider: provider.name,

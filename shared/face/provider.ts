@@ -5,6 +5,8 @@
  * `evidence-builder.ts`; thresholds live in the decision policy's runtime settings.
  */
 
+import type { TextureFrame, TextureMotion } from './texture-motion';
+
 /** Axis-aligned box in pixels of the analysed image. */
 export interface FaceBox { x: number; y: number; width: number; height: number }
 
@@ -60,6 +62,25 @@ export interface FaceProvider {
    * single-image liveness: it returns null there, the mobile liveness session is the Azure way.
    */
   passiveLiveness(image: Buffer, face: DetectedFace): Promise<PassiveLiveness | null>;
+  /**
+   * Optional: `analyseImage`, then `passiveLiveness` of the face when exactly one was found, in
+   * one step (the local provider decodes the image once and makes one trip to a worker). The
+   * same results as the two calls; the evidence builder falls back to them without it.
+   */
+  analyseWithLiveness?(image: Buffer): Promise<AnalysisWithLiveness>;
+  /**
+   * Optional: the texture-motion measure of video liveness (`texture-motion.ts`), off the caller's
+   * thread (the local provider runs it in its worker pool). Pure CPU work on the frames' pixels.
+   */
+  measureTextureMotion?(frames: TextureFrame[]): Promise<TextureMotion | null>;
+  /** Optional: gets ready now (local: starts the workers, loads and compiles the models) instead of on the first image. */
+  warmUp?(): Promise<void>;
+}
+
+/** `analyseWithLiveness`: the analysis, and the passive liveness of its face when it has exactly one. */
+export interface AnalysisWithLiveness {
+  analysis: ImageAnalysis;
+  passive: PassiveLiveness | null;
 }
 
 /** Passive liveness of one face with its component scores. */

@@ -8,7 +8,7 @@
 import type { LivenessFindings } from '../kyc/evidence';
 import type { PassiveLiveness, Point } from './provider';
 import { homographyResidual, interOcularDistance } from './landmark-motion';
-import { measureTextureMotion, type TextureMotion } from './texture-motion';
+import { measureTextureMotion, type TextureFrame, type TextureMotion } from './texture-motion';
 import { VIDEO_LIVENESS } from './thresholds';
 
 /** What video liveness needs from one frame. */
@@ -79,11 +79,18 @@ export function nonRigidMotion(frames: Array<Point[] | undefined>): number | nul
 /** Frames that count as motion evidence: exactly one face, landmarks inside the frame. */
 const motionFrames = (frames: VideoFrameSignals[]) => frames.filter((f) => f.faceCount === 1).filter(landmarksInsideFrame);
 
-/** `assessVideoLiveness` with the texture evidence measured on the frames' pixels. */
-export async function assessVideoLivenessOfFrames(signals: VideoFrameSignals[], images: Buffer[]): Promise<LivenessFindings> {
+/**
+ * `assessVideoLiveness` with the texture evidence measured on the frames' pixels, by `measure`
+ * (default: on this thread; the local provider passes its worker pool's).
+ */
+export async function assessVideoLivenessOfFrames(
+  signals: VideoFrameSignals[],
+  images: Buffer[],
+  measure: (frames: TextureFrame[]) => Promise<TextureMotion | null> = measureTextureMotion,
+): Promise<LivenessFindings> {
   const usable = signals.map((s, i) => ({ s, image: images[i] })).filter(({ s }) => motionFrames([s]).length === 1 && s.landmarks?.length === 68);
   const texture = usable.length >= VIDEO_LIVENESS.minSingleFaceFrames
-    ? await measureTextureMotion(usable.map(({ s, image }) => ({ image: image!, landmarks: s.landmarks! })))
+    ? await measure(usable.map(({ s, image }) => ({ image: image!, landmarks: s.landmarks! })))
     : null;
   return assessVideoLiveness(signals, texture);
 }

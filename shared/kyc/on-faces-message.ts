@@ -22,12 +22,12 @@ async function loadImages(record: VerificationRecord, deps: PipelineDeps): Promi
   const media = record.media;
   if (!media) throw new Error(`Verification ${record.id} has no media`);
   const load = async (name: string) => deps.normaliseImage(await deps.blobs.download(name));
-  const document = await load(media.document.blobName);
-  if (media.selfie.kind === 'photo') return { document, selfie: { kind: 'photo', image: await load(media.selfie.blobName) } };
   // The `faces` message is only sent after the frames are listed; without them this run is early or broken: retry.
-  if (!record.frames?.length) throw new Error(`Verification ${record.id} has no extracted frames yet`);
-  const frames = await Promise.all(record.frames.map(load));
-  return { document, selfie: { kind: 'video', frames } };
+  if (media.selfie.kind === 'video' && !record.frames?.length) throw new Error(`Verification ${record.id} has no extracted frames yet`);
+  // Every download and normalisation at once: they are independent, and each waits on I/O or libvips threads.
+  const [document, ...selfie] = await Promise.all([media.document.blobName, ...(media.selfie.kind === 'photo' ? [media.selfie.blobName] : record.frames!)].map(load));
+  if (media.selfie.kind === 'photo') return { document: document!, selfie: { kind: 'photo', image: selfie[0]! } };
+  return { document: document!, selfie: { kind: 'video', frames: selfie } };
 }
 
 /**
@@ -107,9 +107,12 @@ export async function onFacesMessage(message: unknown, deps: PipelineDeps): Prom
     await failVerification(ref, reason, deps);
     return { action: 'failed', reason };
   }
+  // The tenant's policy is read while the faces are analysed, not after.
+  const policy = deps.kycPolicy?.(tenantId) ?? Promise.resolve(DEFAULT_KYC_POLICY);
+  policy.catch(() => undefined); // awaited below; a failed analysis must not leave it unhandled
   const collected = await deps.collectEvidence({ ...images, ...(started.challenge ? { challenge: started.challenge } : {}) });
   const evidence = parseEvidence(sessionLiveness === undefined ? collected : { ...collected, liveness: sessionLiveness });
-  const decision = decide(evidence, deps.settings, await (deps.kycPolicy?.(tenantId) ?? DEFAULT_KYC_POLICY));
+  const decision = decide(evidence, deps.settings, await policy);
 
   // ETag-conditioned: a record erased meanwhile is not written back (no decision, no announcement).
   const decided = await ifStillThere(() =>

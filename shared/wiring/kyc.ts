@@ -72,8 +72,21 @@ export async function verificationApi(logger: Logger): Promise<VerificationApi> 
   });
 }
 
-// The face engine loads its models once per process, on the first faces message.
-const evidenceCollector: () => Promise<EvidenceCollector> = lazy(async () => evidenceCollectorFor(await selectFaceProvider()));
+// The face engine loads its models once per process: on the first pipeline step (see prewarmFaceEngine).
+const faceProvider = lazy(() => selectFaceProvider());
+const evidenceCollector: () => Promise<EvidenceCollector> = lazy(async () => evidenceCollectorFor(await faceProvider()));
+let warming: Promise<void> | undefined;
+
+/**
+ * Starts the face engine in the background (local: one worker per core, models loaded, kernels
+ * compiled; about a second of CPU per worker), so the first verification's faces step does not
+ * wait for it. Called by the pipeline's first steps; once per process, never on the HTTP path.
+ */
+export function prewarmFaceEngine(): void {
+  warming ??= faceProvider().then((provider) => provider.warmUp?.()).catch(() => {
+    warming = undefined; // a failure resurfaces on the faces step, which loads the engine itself
+  });
+}
 
 /** Azure liveness sessions, only with FACE_PROVIDER=azure (undefined for `local`, which has none). */
 const livenessSessions: () => Promise<LivenessSessions | undefined> = lazy(async () => {

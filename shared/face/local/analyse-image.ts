@@ -3,7 +3,7 @@
  * descriptors, quality; passive liveness of a face. `face-worker.ts` runs these inside the
  * worker pool; nothing on the host's main thread should call them directly.
  */
-import type { DetectedFace, FaceBox, ImageAnalysis, PassiveLiveness } from '../provider';
+import type { AnalysisWithLiveness, DetectedFace, FaceBox, ImageAnalysis, PassiveLiveness } from '../provider';
 import { decodeRgb, type RgbImage } from './decode-image';
 import { detectFaces } from './detect-faces';
 import { measureQuality } from './image-quality';
@@ -34,6 +34,16 @@ async function analyseRgb(img: RgbImage): Promise<ImageAnalysis> {
 
 export async function analyseImageHere(image: Buffer): Promise<ImageAnalysis> {
   return analyseRgb(await decodeRgb(image));
+}
+
+/** `analyseImageHere` and, for an image with exactly one face, `passiveLivenessHere`, on one decode. */
+export async function analyseWithLivenessHere(image: Buffer): Promise<AnalysisWithLiveness> {
+  const img = await decodeRgb(image);
+  const analysis = await analyseRgb(img);
+  const [face] = analysis.faces;
+  if (!face || analysis.faces.length !== 1) return { analysis, passive: null };
+  const scores = await scoreLiveness(img, scaleBox(face.box, img.scale));
+  return { analysis, passive: { score: combinePassiveLiveness(scores), signals: { ...scores } } };
 }
 
 export async function passiveLivenessHere(image: Buffer, box: FaceBox): Promise<PassiveLiveness> {

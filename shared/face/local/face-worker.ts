@@ -5,21 +5,27 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { FaceBox } from '../provider';
-import { analyseImageHere, passiveLivenessHere, warmUpHere } from './analyse-image';
+import { measureTextureMotion, type TextureFrame } from '../texture-motion';
+import { analyseImageHere, analyseWithLivenessHere, passiveLivenessHere, warmUpHere } from './analyse-image';
 
 /** What the local provider asks a face worker to do. Images travel as bytes (structured clone). */
 export type FaceJob =
   | { op: 'analyse'; image: Uint8Array }
   | { op: 'passive-liveness'; image: Uint8Array; box: FaceBox }
+  | { op: 'analyse-with-liveness'; image: Uint8Array }
+  | { op: 'texture-motion'; frames: Array<{ image: Uint8Array; landmarks: TextureFrame['landmarks'] }> }
   | { op: 'warm-up' };
 
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 export async function runFaceJob(job: FaceJob): Promise<unknown> {
+  // Texture motion is plain arithmetic on the pixels: it needs no model, so it does not wait for them.
+  if (job.op === 'texture-motion') return measureTextureMotion(job.frames.map((f) => ({ image: asBuffer(f.image), landmarks: f.landmarks })));
   await warmUpHere();
   switch (job.op) {
     case 'analyse': return analyseImageHere(asBuffer(job.image));
     case 'passive-liveness': return passiveLivenessHere(asBuffer(job.image), job.box);
+    case 'analyse-with-liveness': return analyseWithLivenessHere(asBuffer(job.image));
     case 'warm-up': return null;
   }
 }

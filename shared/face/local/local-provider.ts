@@ -6,7 +6,8 @@
  */
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { DetectedFace, FaceProvider, FaceRef, ImageAnalysis, PassiveLiveness } from '../provider';
+import type { AnalysisWithLiveness, DetectedFace, FaceProvider, FaceRef, ImageAnalysis, PassiveLiveness } from '../provider';
+import type { TextureFrame, TextureMotion } from '../texture-motion';
 import { descriptorSimilarity } from './descriptor-similarity';
 import type { FaceJob } from './face-worker';
 import { createWorkerPool, type WorkerPool } from './worker-pool';
@@ -21,6 +22,8 @@ export interface LocalFaceProvider extends FaceProvider {
   warmUp(): Promise<void>;
   /** Always available offline (never null). */
   passiveLiveness(image: Buffer, face: DetectedFace): Promise<PassiveLiveness>;
+  analyseWithLiveness(image: Buffer): Promise<AnalysisWithLiveness>;
+  measureTextureMotion(frames: TextureFrame[]): Promise<TextureMotion | null>;
   /** Stops the workers (they never keep a process alive on their own; tests and scripts may stop them early). */
   close(): Promise<void>;
 }
@@ -52,6 +55,12 @@ export function createLocalFaceProvider(options: LocalFaceProviderOptions = {}):
     },
     passiveLiveness(image: Buffer, face: DetectedFace): Promise<PassiveLiveness> {
       return run({ op: 'passive-liveness', image, box: face.box });
+    },
+    analyseWithLiveness(image: Buffer): Promise<AnalysisWithLiveness> {
+      return run({ op: 'analyse-with-liveness', image });
+    },
+    measureTextureMotion(frames: TextureFrame[]): Promise<TextureMotion | null> {
+      return run({ op: 'texture-motion', frames });
     },
     async close() {
       await pool?.close();
