@@ -187,6 +187,8 @@ export interface OrderDoc {
   fraud?: { decision: FraudDecision; reasons: string[]; at: string };
   /** Requisite this order has claimed and is reserving (written before the reservation: crash recovery). */
   claim?: { requisiteId: string; traderId: string; at: string };
+  /** Requisites whose claim was dropped (nothing fit): a racing worker's reservation there is released at assignment. */
+  droppedClaims?: string[];
   assignment?: {
     requisiteId: string;
     traderId: string;
