@@ -148,4 +148,5 @@ export const FUNCTIONS = {
   reconcileLedgerTimer: 'reconcileLedgerTimer',
   adminTraderDeposit: 'adminTraderDeposit',
   adminPutReferenceData: 'adminPutReferenceData',
+  adminListReferenceData: 'adminListReferenceData',
 } as const;

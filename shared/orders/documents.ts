@@ -232,8 +232,8 @@ export interface OrderReceipt {
   uploadedAt: string;
 }
 
-/** Order posting sets (hold/refund/settle) and money entering from outside (deposit). */
-export type PostingKind = 'hold' | 'refund' | 'settle' | 'deposit';
+/** Order posting sets (hold/refund/settle), money entering from outside (deposit) and leaving to it (withdrawal). */
+export type PostingKind = 'hold' | 'refund' | 'settle' | 'deposit' | 'withdrawal';
 
 /** A ledger account: who owns it, in which currency, and whether it may go negative. */
 export interface AccountRef {
@@ -255,7 +255,7 @@ export interface PostingLeg {
   amountMinor: number;
 }
 
-export type OrderPostingKind = Exclude<PostingKind, 'deposit'>;
+export type OrderPostingKind = Exclude<PostingKind, 'deposit' | 'withdrawal'>;
 
 /** A posting set (journal entry) in the ledger container; id `${orderId}:${kind}`, legs sum to zero per currency. */
 export interface JournalDoc {
