@@ -6,7 +6,7 @@
  * PAYMENT_METHODS setting but marked inactive here refuses new orders.
  */
 import { z } from 'zod';
-import { badRequest } from '../errors';
+import { DomainError } from '../errors';
 import type { OrderDeps } from './deps';
 import { PLATFORM_TENANT, type BankDoc, type ExchangeRateDoc, type PaymentMethodDoc } from './documents';
 import { bankId, exchangeRateId, paymentMethodId } from './reference-data';
@@ -28,9 +28,11 @@ type ReferenceDoc = BankDoc | PaymentMethodDoc | ExchangeRateDoc;
 
 const TYPES: Record<ReferenceKind, ReferenceDoc['type']> = { banks: 'bank', methods: 'payment-method', rates: 'exchange-rate' };
 
+const invalid = (message: string, errors: { path: string; message: string }[]) => new DomainError('validation-failed', message, 400, { errors });
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw badRequest(`Invalid ${what}`, { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  if (!parsed.success) throw invalid(`Invalid ${what}`, parsed.error.issues.map((i) => ({ path: i.path.join('.') || what, message: i.message })));
   return parsed.data;
 }
 
@@ -46,7 +48,7 @@ export async function putReferenceData(deps: Pick<OrderDeps, 'store' | 'clock' |
     doc = { id: paymentMethodId(c), type: 'payment-method', tenantId: PLATFORM_TENANT, code: c, ...m };
   } else {
     const [base, quote] = parse(ratePair, key, 'rate pair').split('-') as [string, string];
-    if (base === quote) throw badRequest('A rate needs two currencies', { errors: [{ path: 'pair', message: 'base and quote differ' }] });
+    if (base === quote) throw invalid('A rate needs two currencies', [{ path: 'pair', message: 'base and quote must differ' }]);
     doc = { id: exchangeRateId(base, quote), type: 'exchange-rate', tenantId: PLATFORM_TENANT, base, quote, rate: parse(bodies.rates, body, 'rate').rate, updatedAt: deps.clock.now().toISOString() };
   }
   await deps.store.referenceData.items.upsert(doc);
