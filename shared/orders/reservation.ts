@@ -26,6 +26,7 @@ import { ifMatch, readItem, type OrdersStore } from './store';
 import { runBatch } from './cosmos-batch';
 import type { RequisiteCache } from './requisite-cache';
 import type { JSONObject } from '@azure/cosmos';
+import { reserveInGroup } from './reservation-group';
 import type { OrderDirection } from './schemas';
 
 export const reservationId = (orderId: string, requisiteId: string) => `reservation:${orderId}:${requisiteId}`;
@@ -45,7 +46,7 @@ export type ReserveResult =
   | { reserved: false; reason: string };
 
 /** Writes the reservation doc a committed requisite write promised (idempotent). */
-async function completePending(store: OrdersStore, pending: PendingReservationOp | undefined): Promise<void> {
+export async function completePending(store: OrdersStore, pending: PendingReservationOp | undefined): Promise<void> {
   if (!pending) return;
   const key = `${store.requisites.database.id}/${pending.op}:${pending.reservation.id}`;
   if (completedWrites.has(key)) return;
@@ -125,13 +126,15 @@ export async function reserveRequisite(
   /** The process's latest requisite versions: saves the read when current (see requisite-cache.ts). */
   cache?: RequisiteCache,
 ): Promise<ReserveResult> {
-  return withLock(store, request.requisiteId, () => reserveOnce(store, request, clock, maxAttempts, cache));
+  // In a process with the local write queue, orders waiting for the same requisite commit together (reservation-group.ts).
+  if (store.locks) return reserveInGroup(store, request, clock, maxAttempts, cache);
+  return reserveOnce(store, request, clock, maxAttempts, cache);
 }
 
 const withLock = <T>(store: OrdersStore, requisiteId: string, fn: () => Promise<T>): Promise<T> =>
   store.locks ? store.locks.run(`requisite:${requisiteId}`, fn) : fn();
 
-async function reserveOnce(
+export async function reserveOnce(
   store: OrdersStore,
   request: ReservationRequest,
   clock: Clock,
@@ -156,31 +159,8 @@ async function reserveOnce(
       // The order may already hold this requisite's volume (a crashed attempt): that reservation stands.
       return (await heldReservation(store, id, requisite)) ?? { reserved: false, reason: mismatch };
     }
-    const usage = rollUsage(requisite.usage, now);
-    const at = now.toISOString();
-    const reservation: ReservationDoc = {
-      id,
-      type: 'reservation',
-      tenantId: PLATFORM_TENANT,
-      orderId: request.orderId,
-      orderTenantId: request.orderTenantId,
-      requisiteId: requisite.id,
-      traderId: requisite.traderId,
-      amountMinor: request.amountMinor,
-      currency: request.currency,
-      day: usage.day,
-      month: usage.month,
-      state: 'held',
-      createdAt: at,
-      updatedAt: at,
-    };
-    const { _etag: etag, pending: _done, ...rest } = requisite;
-    void _done; // completed above; the batch makes a new pending record unnecessary
-    const next: RequisiteDoc = {
-      ...rest,
-      usage: { ...usage, dayMinor: usage.dayMinor + request.amountMinor, monthMinor: usage.monthMinor + request.amountMinor },
-      lastUsedAt: at,
-    };
+    const reservation = reservationDoc(request, requisite, now);
+    const { next, etag } = raisedRequisite(requisite, [request.amountMinor], now);
     // The reservation record and the counters it accounts for commit together, or neither does.
     const result = await runBatch(store.requisites, PLATFORM_TENANT, [
       { operationType: 'Create', resourceBody: reservation as unknown as JSONObject },
@@ -201,6 +181,40 @@ async function reserveOnce(
     await contentionPause(attempt);
   }
   throw concurrencyExhausted(`requisite ${request.requisiteId}`);
+}
+
+/** The reservation record of `request` on `requisite` as of `now`. */
+export function reservationDoc(request: ReservationRequest, requisite: RequisiteDoc, now: Date): ReservationDoc {
+  const usage = rollUsage(requisite.usage, now);
+  const at = now.toISOString();
+  return {
+    id: reservationId(request.orderId, request.requisiteId),
+    type: 'reservation',
+    tenantId: PLATFORM_TENANT,
+    orderId: request.orderId,
+    orderTenantId: request.orderTenantId,
+    requisiteId: requisite.id,
+    traderId: requisite.traderId,
+    amountMinor: request.amountMinor,
+    currency: request.currency,
+    day: usage.day,
+    month: usage.month,
+    state: 'held',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The requisite with `amounts` added to today's and this month's counters (its pending record completed before). */
+export function raisedRequisite(requisite: RequisiteDoc, amounts: readonly number[], now: Date): { next: RequisiteDoc; etag: string | undefined } {
+  const usage = rollUsage(requisite.usage, now);
+  const total = amounts.reduce((sum, a) => sum + a, 0);
+  const { _etag: etag, pending: _done, ...rest } = requisite;
+  void _done; // completed by the caller; a reservation batch needs no pending record
+  return {
+    next: { ...rest, usage: { ...usage, dayMinor: usage.dayMinor + total, monthMinor: usage.monthMinor + total }, lastUsedAt: now.toISOString() },
+    etag,
+  };
 }
 
 /** The order's reservation if it still counts (held or consumed), as a reserve result. */
