@@ -3,23 +3,22 @@
  * activity's) one call. Steps, each safe to repeat:
  *   1. already past `new`/`retrying`? nothing to do;  expired? expire it.
  *   2. pay-out: make sure the store's funds are held.
- *   3. fraud check once (result stored and audited on the order's history).
+ *   3. apply the fraud decision made at create (decide it here if it is missing).
  *   4. resume a claim left by a crashed attempt, else rank candidates
  *      (priority, then least recently used) and for each: claim it on the order
- *      (ETag), reserve its limits (ETag), write `assigned` with the fixed quote.
+ *      (ETag), reserve its limits (one batch, see reservation.ts), write `assigned`
+ *      with the fixed quote (under the ETag of the claim write: no read between).
  *   5. nothing fits: `retrying` with a backoff, or `failed` after MAX_ORDER_RETRIES.
  * The claim is written before the reservation, so after a crash between the
  * two the next attempt finds it and finishes the same reservation: the order is
  * neither lost nor reserved twice.
  */
-import { fraudCheckEvent } from '../audit/fraud-check-event';
 import { DomainError } from '../errors';
 import type { OrderDeps } from './deps';
 import { type OrderDoc, type RequisiteDoc, type ReservationDoc, type TraderDoc } from './documents';
-import { ensurePayoutHold } from './create-order';
+import { decideOnCounts, ensurePayoutHold } from './create-order';
 import { expireOrder } from './expiry';
 import { finalizeOrder } from './finalize';
-import { checkFraud } from './fraud';
 import { contentionPause, mutateItem } from './optimistic';
 import { concurrencyExhausted } from './cosmos-errors';
 import { getOrder, historyEntry, transitionOrder } from './order-transition';
@@ -98,29 +97,7 @@ async function unlessOvertaken(deps: OrderDeps, order: OrderDoc, step: () => Pro
  */
 async function recordFraudCheck(deps: OrderDeps, order: OrderDoc): Promise<OrderDoc> {
   if (order.fraud) return order;
-  const s = deps.settings;
-  const counts = await countVelocityByQuery(deps.store, order, s.FRAUD_VELOCITY_WINDOW_MINUTES);
-  const result = checkFraud(order, counts, s);
-  const at = deps.clock.now().toISOString();
-  deps.logger.info('order fraud check', { orderId: order.id, decision: result.decision, reasons: result.reasons });
-  const { doc } = await mutateItem<OrderDoc>(
-    deps.store.orders,
-    order.id,
-    order.tenantId,
-    (current) =>
-      current.fraud
-        ? null
-        : {
-            ...current,
-            fraud: { decision: result.decision, reasons: result.reasons, at },
-            history: [...current.history, historyEntry(deps, SYSTEM_ACTOR, 'fraud-check', { details: { ...result, ...counts } })],
-          },
-    s.CONCURRENCY_MAX_ATTEMPTS,
-    order,
-  );
-  // Audited once, by the worker whose write stored the decision (the order id correlates the entry).
-  if (doc.fraud?.at === at) await deps.audit?.(fraudCheckEvent(order.tenantId, order.id, result.decision, order.id));
-  return doc;
+  return decideOnCounts(deps, order, await countVelocityByQuery(deps.store, order, deps.settings.FRAUD_VELOCITY_WINDOW_MINUTES));
 }
 
 /**

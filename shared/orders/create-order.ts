@@ -140,8 +140,8 @@ async function writeCounted(deps: OrderDeps, order: OrderDoc): Promise<OrderDoc>
 /** Counter documents opened or found by others between tries (409/404) make a batch run again; a few tries settle it. */
 const MAX_COUNT_ATTEMPTS = 6;
 
-/** Decides the fraud check on the order's counted place in its window; stored and audited once. */
-async function decideOnCounts(deps: OrderDeps, order: OrderDoc, counts: VelocityCounts): Promise<OrderDoc> {
+/** Decides the fraud check on the order's counted place in its window; stored (unless decided meanwhile) and audited once. */
+export async function decideOnCounts(deps: OrderDeps, order: OrderDoc, counts: VelocityCounts): Promise<OrderDoc> {
   const result = checkFraud(order, counts, deps.settings);
   const at = deps.clock.now().toISOString();
   deps.logger.info('order fraud check', { orderId: order.id, decision: result.decision, reasons: result.reasons });
