@@ -40,10 +40,10 @@ const RUNTIME_ORDERS = 160;
 const UNCOUNTED = 'vouch-bench-uncounted';
 
 const SERVER_SCRIPT = `
-const { default: createServer } = require('@vercel/cosmosdb-server');
+const { createCosmosServer } = require(${JSON.stringify(require.resolve('../runtime/storage/cosmos-batch'))});
 const marker = process.argv[2];
 let counted = 0;
-const server = createServer({ keepAlive: true });
+const server = createCosmosServer({ keepAlive: true });
 server.on('request', (req) => {
   const agent = String(req.headers['user-agent'] ?? '') + String(req.headers['x-ms-useragent'] ?? '');
   if (!agent.includes(marker)) counted += 1;
@@ -310,6 +310,7 @@ export function run(): Promise<Record<string, number | string>> {
     Object.assign(figures, { reconcileMs: Math.round(reconcileMs), reconcilePostings: report.postings, reconcileOk: String(report.ok) });
     Object.assign(figures, await producersThroughEngine(engine, db, cosmos));
     Object.assign(figures, await producersThroughRuntime(cosmos));
+    figures['cosmosServer'] = '@vercel/cosmosdb-server with the atomic transactional batch (runtime/storage/cosmos-batch.ts) in a child process (counts requests)';
     return figures;
   });
 }

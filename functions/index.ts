@@ -19,6 +19,7 @@ import './order-requisites';
 import './order-teamlead';
 import './order-support';
 import './order-admin';
+import './order-ledger-admin';
 import './retention';
 import './subject-erasure';
 import './privacy';

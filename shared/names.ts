@@ -166,4 +166,5 @@ export const FUNCTIONS = {
   capturePage: 'capturePage',
   createVerificationSession: 'createVerificationSession',
   getCurrentVerificationSession: 'getCurrentVerificationSession',
+  adminListReferenceData: 'adminListReferenceData',
 } as const;

@@ -181,6 +181,8 @@ module functionApp 'modules/function-app.bicep' = {
       KYC_STALLED_SCHEDULE: '0 */5 * * * *'
       // Review desk: overdue-case metric and re-drive of unannounced decisions (functions/review.ts).
       REVIEW_SWEEP_SCHEDULE: '0 */5 * * * *'
+      // Ledger reconciliation (functions/order-ledger-admin.ts); a mismatch emits vouch.ledger.reconciliation.
+      LEDGER_RECONCILE_SCHEDULE: '0 7 */1 * * *'
       // Resolved by the platform from Key Vault through the app's identity (keyVaultReferenceIdentity);
       // shared/config.ts refuses the reference text if it was not resolved.
       API_KEY_PEPPER: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${keyVault.outputs.pepperSecretName}/)'

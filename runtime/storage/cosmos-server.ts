@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
+import { createCosmosServer } from './cosmos-batch';
 import { restoreSnapshot, takeSnapshot, type CosmosSnapshot } from './cosmos-snapshot';
 
 type AccountCtor = new (host: string, port: number) => Parameters<typeof takeSnapshot>[0];
@@ -43,8 +44,7 @@ function isWrite(req: IncomingMessage): boolean {
   return String(req.headers['x-ms-documentdb-isquery'] ?? '').toLowerCase() !== 'true';
 }
 
-const { default: createServer } = require('@vercel/cosmosdb-server') as { default: (opts: object) => import('node:https').Server };
-const server = createServer({ keepAlive: true });
+const server = createCosmosServer({ keepAlive: true });
 server.on('request', (req: IncomingMessage) => {
   if (!stateFile || !isWrite(req)) return;
   dirty = true;

@@ -20,13 +20,16 @@ export const AUDIT_ACTIONS = [
   'webhook.create',
   'order.status-change',
   'order.details-read',
+  'ledger.reconcile',
+  'trader.deposit',
+  'reference-data.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export const AUDIT_TARGET_TYPES = ['verification', 'subject', 'settings', 'audit', 'order', 'erasure', 'tenant', 'apikey'] as const;
+export const AUDIT_TARGET_TYPES = ['verification', 'subject', 'settings', 'audit', 'order', 'erasure', 'tenant', 'apikey', 'ledger', 'trader', 'reference-data'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export interface AuditEvent {

@@ -3,33 +3,32 @@
  * activity's) one call. Steps, each safe to repeat:
  *   1. already past `new`/`retrying`? nothing to do;  expired? expire it.
  *   2. pay-out: make sure the store's funds are held.
- *   3. fraud check once (result stored and audited on the order's history).
+ *   3. apply the fraud decision made at create (decide it here if it is missing).
  *   4. resume a claim left by a crashed attempt, else rank candidates
  *      (priority, then least recently used) and for each: claim it on the order
- *      (ETag), reserve its limits (ETag), write `assigned` with the fixed quote.
+ *      (ETag), reserve its limits (one batch, see reservation.ts), write `assigned`
+ *      with the fixed quote (under the ETag of the claim write: no read between).
  *   5. nothing fits: `retrying` with a backoff, or `failed` after MAX_ORDER_RETRIES.
  * The claim is written before the reservation, so after a crash between the
  * two the next attempt finds it and finishes the same reservation: the order is
  * neither lost nor reserved twice.
  */
-import { fraudCheckEvent } from '../audit/fraud-check-event';
 import { DomainError } from '../errors';
 import type { OrderDeps } from './deps';
-import { PLATFORM_TENANT, type OrderDoc, type RequisiteDoc, type ReservationDoc, type TraderDoc } from './documents';
-import { ensurePayoutHold } from './create-order';
+import { type OrderDoc, type RequisiteDoc, type ReservationDoc, type TraderDoc } from './documents';
+import { decideOnCounts, ensurePayoutHold } from './create-order';
 import { expireOrder } from './expiry';
 import { finalizeOrder } from './finalize';
-import { checkFraud } from './fraud';
 import { contentionPause, mutateItem } from './optimistic';
 import { concurrencyExhausted } from './cosmos-errors';
 import { getOrder, historyEntry, transitionOrder } from './order-transition';
 import { computeQuote } from './quote';
-import { releaseOtherReservations, releaseReservation, reserveRequisite, type ReserveResult } from './reservation';
+import { releaseReservation, reserveRequisite, type ReserveResult } from './reservation';
 import { SYSTEM_ACTOR } from './schemas';
 import { rankCandidates, type Candidate } from './selection';
 import { nextStatus } from './transitions';
 import { retryDelaySeconds } from './settings';
-import { countVelocity } from './velocity';
+import { countVelocityByQuery } from './velocity';
 import { recordOrderAssignment } from '../platform/metrics';
 
 export type AssignOutcome = 'assigned' | 'retrying' | 'review' | 'failed' | 'expired' | 'unchanged';
@@ -91,58 +90,25 @@ async function unlessOvertaken(deps: OrderDeps, order: OrderDoc, step: () => Pro
   }
 }
 
-/** Runs the fraud check the first time only; the decision and reasons go on the order's history. */
+/**
+ * The fraud decision is made when the order is created (create-order.ts); an
+ * order without one (created before, or its decision lost to a crash) is decided
+ * here, on counts taken from the orders themselves. Stored and audited once.
+ */
 async function recordFraudCheck(deps: OrderDeps, order: OrderDoc): Promise<OrderDoc> {
   if (order.fraud) return order;
-  const s = deps.settings;
-  const counts = await countVelocity(
-    deps.store,
-    { tenantId: order.tenantId, customerRef: order.customerRef, orderId: order.id, amountMinor: order.amountMinor },
-    deps.clock,
-    s.FRAUD_VELOCITY_WINDOW_MINUTES,
-    s.CONCURRENCY_MAX_ATTEMPTS,
-  );
-  const result = checkFraud(order, counts, s);
-  const at = deps.clock.now().toISOString();
-  deps.logger.info('order fraud check', { orderId: order.id, decision: result.decision, reasons: result.reasons });
-  const { doc } = await mutateItem<OrderDoc>(
-    deps.store.orders,
-    order.id,
-    order.tenantId,
-    (current) =>
-      current.fraud
-        ? null
-        : {
-            ...current,
-            fraud: { decision: result.decision, reasons: result.reasons, at },
-            history: [...current.history, historyEntry(deps, SYSTEM_ACTOR, 'fraud-check', { details: { ...result, ...counts } })],
-          },
-    s.CONCURRENCY_MAX_ATTEMPTS,
-    order,
-  );
-  // Audited once, by the worker whose write stored the decision (the order id correlates the entry).
-  if (doc.fraud?.at === at) await deps.audit?.(fraudCheckEvent(order.tenantId, order.id, result.decision, order.id));
-  return doc;
+  return decideOnCounts(deps, order, await countVelocityByQuery(deps.store, order, deps.settings.FRAUD_VELOCITY_WINDOW_MINUTES));
 }
 
-async function findCandidates(deps: OrderDeps, order: OrderDoc): Promise<Candidate[]> {
-  const { resources } = await deps.store.requisites.items
-    .query<RequisiteDoc>(
-      {
-        query:
-          "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'requisite' AND c.status = 'active' AND c.method = @method AND c.currency = @currency" +
-          ' AND c.minOrderMinor <= @amount AND c.maxOrderMinor >= @amount',
-        parameters: [
-          { name: '@tenantId', value: PLATFORM_TENANT },
-          { name: '@method', value: order.method },
-          { name: '@currency', value: order.currency },
-          { name: '@amount', value: order.amountMinor },
-        ],
-      },
-      { partitionKey: PLATFORM_TENANT },
-    )
-    .fetchAll();
-  return rankCandidates(resources, await deps.reference.traders(), order, deps.clock.now());
+/**
+ * Requisites that may take the order, best first, from the process's requisite
+ * cache. When none fits the cached versions, the list is read again once: volume
+ * given back since (expiries, cancellations) counts before the order waits.
+ */
+async function findCandidates(deps: OrderDeps, order: OrderDoc, traders: ReadonlyMap<string, TraderDoc>, refresh: boolean): Promise<Candidate[]> {
+  const cache = deps.reference.requisites;
+  if (refresh) cache.clear();
+  return rankCandidates(await cache.all(), traders, order, deps.clock.now());
 }
 
 /**
@@ -170,7 +136,11 @@ async function dropClaim(deps: OrderDeps, order: OrderDoc, requisiteId: string):
     deps.store.orders,
     order.id,
     order.tenantId,
-    (current) => (current.claim?.requisiteId === requisiteId ? { ...current, claim: undefined } : null),
+    (current) =>
+      current.claim?.requisiteId === requisiteId
+        ? // Remembered: a racing worker may still reserve it for this order; the assignment gives that back.
+          { ...current, claim: undefined, droppedClaims: [...new Set([...(current.droppedClaims ?? []), requisiteId])] }
+        : null,
     deps.settings.CONCURRENCY_MAX_ATTEMPTS,
     order,
   );
@@ -198,11 +168,18 @@ async function assignToRequisite(deps: OrderDeps, order: OrderDoc): Promise<Assi
     const tried = new Set<string>();
     let candidates: Candidate[] | undefined;
     let contended = false;
+    let refreshed = false;
     for (;;) {
       if (!pendingClaim) {
-        candidates ??= await findCandidates(deps, order);
-        const next = candidates.find((c) => !tried.has(c.requisite.id));
+        candidates ??= await findCandidates(deps, order, traders, false);
+        let next = candidates.find((c) => !tried.has(c.requisite.id));
+        if (!next && !refreshed && !contended) {
+          refreshed = true;
+          candidates = await findCandidates(deps, order, traders, true);
+          next = candidates.find((c) => !tried.has(c.requisite.id));
+        }
         if (!next) break;
+        deps.reference.requisites.chose(next.requisite.id);
         ({ claim: pendingClaim, order: latest } = await claim(deps, latest, next));
         if (!pendingClaim) return { outcome: 'unchanged', order: await getOrder(deps, order.tenantId, order.id) };
       }
@@ -216,6 +193,7 @@ async function assignToRequisite(deps: OrderDeps, order: OrderDoc): Promise<Assi
           { orderId: order.id, orderTenantId: order.tenantId, requisiteId, direction: order.direction, method: order.method, currency: order.currency, amountMinor: order.amountMinor },
           deps.clock,
           ATTEMPTS_PER_REQUISITE,
+          deps.reference.requisites,
         );
       } catch (error) {
         if (!isContention(error)) throw error;
@@ -274,8 +252,10 @@ async function finishAssignment(
       quote,
       expiresAt: new Date(now.getTime() + deps.settings.ORDER_TIMEOUT_MINUTES * 60_000).toISOString(),
     }), `reservation ${reservation.id}`, order);
-    // Racing workers may have reserved this order elsewhere too: give those back.
-    await releaseOtherReservations(deps.store, order.id, requisite.id, deps.clock, deps.settings.CONCURRENCY_MAX_ATTEMPTS);
+    // A racing worker may have reserved this order on a claim dropped since: give those back.
+    for (const dropped of assigned.droppedClaims ?? []) {
+      if (dropped !== requisite.id) await releaseReservation(deps.store, order.id, dropped, deps.clock, deps.settings.CONCURRENCY_MAX_ATTEMPTS);
+    }
     recordOrderAssignment(order.direction, now.getTime() - Date.parse(order.createdAt));
     return { outcome: 'assigned', order: assigned };
   } catch (error) {

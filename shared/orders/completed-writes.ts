@@ -12,6 +12,9 @@ export class CompletedWrites {
   has(id: string): boolean {
     return this.ids.has(id);
   }
+  delete(id: string): void {
+    this.ids.delete(id);
+  }
   add(id: string): void {
     if (this.ids.size >= MAX_REMEMBERED) this.ids.clear();
     this.ids.add(id);

@@ -187,6 +187,8 @@ export interface OrderDoc {
   fraud?: { decision: FraudDecision; reasons: string[]; at: string };
   /** Requisite this order has claimed and is reserving (written before the reservation: crash recovery). */
   claim?: { requisiteId: string; traderId: string; at: string };
+  /** Requisites whose claim was dropped (nothing fit): a racing worker's reservation there is released at assignment. */
+  droppedClaims?: string[];
   assignment?: {
     requisiteId: string;
     traderId: string;
@@ -230,8 +232,8 @@ export interface OrderReceipt {
   uploadedAt: string;
 }
 
-/** Order posting sets (hold/refund/settle) and money entering from outside (deposit). */
-export type PostingKind = 'hold' | 'refund' | 'settle' | 'deposit';
+/** Order posting sets (hold/refund/settle), money entering from outside (deposit) and leaving to it (withdrawal). */
+export type PostingKind = 'hold' | 'refund' | 'settle' | 'deposit' | 'withdrawal';
 
 /** A ledger account: who owns it, in which currency, and whether it may go negative. */
 export interface AccountRef {
@@ -253,7 +255,7 @@ export interface PostingLeg {
   amountMinor: number;
 }
 
-export type OrderPostingKind = Exclude<PostingKind, 'deposit'>;
+export type OrderPostingKind = Exclude<PostingKind, 'deposit' | 'withdrawal'>;
 
 /** A posting set (journal entry) in the ledger container; id `${orderId}:${kind}`, legs sum to zero per currency. */
 export interface JournalDoc {

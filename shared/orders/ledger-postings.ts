@@ -98,6 +98,15 @@ export function buildDepositSet(depositId: string, account: AccountRef, amountMi
   ];
 }
 
+/** Money leaving an account to the outside world: the mirror of a deposit. */
+export function buildWithdrawalSet(withdrawalId: string, account: AccountRef, amountMinor: number): PostingLeg[] {
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new RangeError('withdrawal amount must be a positive integer');
+  return [
+    leg(withdrawalId, 'withdrawal', 'account', account, -amountMinor),
+    leg(withdrawalId, 'withdrawal', 'cash', platformCashAccount(account.currency), amountMinor),
+  ];
+}
+
 /** Sum per currency; a balanced set has only zeros. */
 export function sumByCurrency(legs: readonly PostingLeg[]): Map<string, number> {
   const sums = new Map<string, number>();

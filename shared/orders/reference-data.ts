@@ -6,7 +6,8 @@
 import { DomainError, notFound } from '../errors';
 import type { ExchangeRate } from '../money';
 import type { Clock } from '../platform/clock';
-import { PLATFORM_TENANT, type BankDoc, type ExchangeRateDoc, type PaymentMethodDoc, type StoreDoc, type TraderDoc } from './documents';
+import { PLATFORM_TENANT, type BankDoc, type ExchangeRateDoc, type MerchantDoc, type PaymentMethodDoc, type StoreDoc, type TraderDoc } from './documents';
+import { RequisiteCache } from './requisite-cache';
 import { readItem, type OrdersStore } from './store';
 
 export const exchangeRateId = (base: string, quote: string) => `rate:${base}:${quote}`;
@@ -20,6 +21,10 @@ export interface ReferenceData {
   /** Every trader, by id (small: platform traders number in the hundreds). */
   traders(): Promise<ReadonlyMap<string, TraderDoc>>;
   store(tenantId: string, storeId: string): Promise<StoreDoc | undefined>;
+  /** The merchant document of a tenant (its active flag and default store). */
+  merchant(tenantId: string): Promise<MerchantDoc | undefined>;
+  /** Requisites and the latest version of each this process knows (selection and reservation, see requisite-cache.ts). */
+  requisites: RequisiteCache;
   /** Drops everything cached (tests, admin edits). */
   clear(): void;
 }
@@ -35,6 +40,7 @@ export function createReferenceData(store: OrdersStore, clock: Clock, ttlSeconds
     value.catch(() => cache.delete(key)); // never cache a failure
     return value;
   }
+  const requisites = new RequisiteCache(store, clock, ttlSeconds);
   const platformDoc = <T extends object>(id: string) => readItem<T & { id: string }>(store.referenceData, id, PLATFORM_TENANT);
   return {
     exchangeRate: (base, quote) =>
@@ -57,7 +63,12 @@ export function createReferenceData(store: OrdersStore, clock: Clock, ttlSeconds
         return new Map(resources.map((t) => [t.id, t]));
       }),
     store: (tenantId, storeId) => cached(`store:${tenantId}:${storeId}`, () => readItem<StoreDoc>(store.merchants, storeId, tenantId)),
-    clear: () => cache.clear(),
+    merchant: (tenantId) => cached(`merchant:${tenantId}`, () => readItem<MerchantDoc>(store.merchants, tenantId, tenantId)),
+    requisites,
+    clear: () => {
+      cache.clear();
+      requisites.clear();
+    },
   };
 }
 

@@ -8,10 +8,13 @@
  * It is keyed by requisite too, so a worker that finds a requisite contended can
  * move on to the next one (what SKIP LOCKED gives SQL) without ever colliding with
  * another worker's reservation; whoever assigns the order releases the strays.
- * The two documents are written in order, write-ahead style: the requisite's
- * replace also stores the operation in `pending`; whoever writes the requisite
- * next first completes that pending reservation doc. So a crash between the two
- * writes loses nothing, and a replay reserves nothing twice and gives nothing back twice.
+ * A reservation is one transactional batch in the requisites' partition: create
+ * the reservation doc + replace the requisite under its ETag. Both commit or
+ * neither does, so a crash leaves either nothing or a complete reservation, and a
+ * replay finds its reservation doc (409) instead of counting again.
+ * A release still writes ahead (the requisite's replace stores the operation in
+ * `pending`; whoever writes the requisite next completes it), so a crash between
+ * its two writes gives nothing back twice.
  */
 import type { Clock } from '../platform/clock';
 import { PLATFORM_TENANT, type PendingReservationOp, type RequisiteDoc, type ReservationDoc } from './documents';
@@ -20,6 +23,10 @@ import { completedWrites } from './completed-writes';
 import { contentionPause } from './optimistic';
 import { dynamicLimitExceeded, requisiteMismatch, rollUsage } from './selection';
 import { ifMatch, readItem, type OrdersStore } from './store';
+import { runBatch } from './cosmos-batch';
+import type { RequisiteCache } from './requisite-cache';
+import type { JSONObject } from '@azure/cosmos';
+import { reserveInGroup } from './reservation-group';
 import type { OrderDirection } from './schemas';
 
 export const reservationId = (orderId: string, requisiteId: string) => `reservation:${orderId}:${requisiteId}`;
@@ -39,7 +46,7 @@ export type ReserveResult =
   | { reserved: false; reason: string };
 
 /** Writes the reservation doc a committed requisite write promised (idempotent). */
-async function completePending(store: OrdersStore, pending: PendingReservationOp | undefined): Promise<void> {
+export async function completePending(store: OrdersStore, pending: PendingReservationOp | undefined): Promise<void> {
   if (!pending) return;
   const key = `${store.requisites.database.id}/${pending.op}:${pending.reservation.id}`;
   if (completedWrites.has(key)) return;
@@ -116,62 +123,110 @@ export async function reserveRequisite(
   request: ReservationRequest,
   clock: Clock,
   maxAttempts: number,
+  /** The process's latest requisite versions: saves the read when current (see requisite-cache.ts). */
+  cache?: RequisiteCache,
 ): Promise<ReserveResult> {
-  return withLock(store, request.requisiteId, () => reserveOnce(store, request, clock, maxAttempts));
+  // In a process with the local write queue, orders waiting for the same requisite commit together (reservation-group.ts).
+  if (store.locks) return reserveInGroup(store, request, clock, maxAttempts, cache);
+  return reserveOnce(store, request, clock, maxAttempts, cache);
 }
 
 const withLock = <T>(store: OrdersStore, requisiteId: string, fn: () => Promise<T>): Promise<T> =>
   store.locks ? store.locks.run(`requisite:${requisiteId}`, fn) : fn();
 
-async function reserveOnce(store: OrdersStore, request: ReservationRequest, clock: Clock, maxAttempts: number): Promise<ReserveResult> {
+export async function reserveOnce(
+  store: OrdersStore,
+  request: ReservationRequest,
+  clock: Clock,
+  maxAttempts: number,
+  cache: RequisiteCache | undefined,
+): Promise<ReserveResult> {
+  const id = reservationId(request.orderId, request.requisiteId);
+  let known = cache?.latest(request.requisiteId);
   for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-    const requisite = await readItem<RequisiteDoc>(store.requisites, request.requisiteId, PLATFORM_TENANT);
-    if (!requisite) return { reserved: false, reason: 'requisite-missing' };
+    const requisite = known ?? (cache ? await cache.fresh(request.requisiteId) : await readItem<RequisiteDoc>(store.requisites, request.requisiteId, PLATFORM_TENANT));
+    if (!requisite) return (await heldReservation(store, id, undefined)) ?? { reserved: false, reason: 'requisite-missing' };
     await completePending(store, requisite.pending);
-    const existing = await readItem<ReservationDoc>(store.requisites, reservationId(request.orderId, request.requisiteId), PLATFORM_TENANT);
-    if (existing) {
-      return existing.state !== 'released'
-        ? { reserved: true, reservation: existing, requisite }
-        : { reserved: false, reason: 'already-released' };
-    }
     const now = clock.now();
-    // Trader activity is the selector's concern; here the requisite's own rules are re-checked on fresh data.
+    // Trader activity is the selector's concern; here the requisite's own rules are re-checked.
     const mismatch = requisiteMismatch(requisite, request) ?? dynamicLimitExceeded(requisite, request.amountMinor, now);
-    if (mismatch) return { reserved: false, reason: mismatch };
-    const usage = rollUsage(requisite.usage, now);
-    const at = now.toISOString();
-    const reservation: ReservationDoc = {
-      id: reservationId(request.orderId, request.requisiteId),
-      type: 'reservation',
-      tenantId: PLATFORM_TENANT,
-      orderId: request.orderId,
-      orderTenantId: request.orderTenantId,
-      requisiteId: requisite.id,
-      traderId: requisite.traderId,
-      amountMinor: request.amountMinor,
-      currency: request.currency,
-      day: usage.day,
-      month: usage.month,
-      state: 'held',
-      createdAt: at,
-      updatedAt: at,
-    };
-    const next: RequisiteDoc = {
-      ...requisite,
-      usage: { ...usage, dayMinor: usage.dayMinor + request.amountMinor, monthMinor: usage.monthMinor + request.amountMinor },
-      lastUsedAt: at,
-      pending: { op: 'reserve', orderId: request.orderId, reservation },
-    };
-    try {
-      const { resource } = await store.requisites.item(requisite.id, PLATFORM_TENANT).replace<RequisiteDoc>(next, ifMatch(requisite._etag));
-      await completePending(store, next.pending);
-      return { reserved: true, reservation, requisite: resource ?? next };
-    } catch (error) {
-      if (!isPreconditionFailed(error)) throw error;
-      await contentionPause(attempt);
+    if (mismatch) {
+      // A cached copy may be stale: only a fresh read may say no.
+      if (requisite === known) {
+        known = undefined;
+        continue;
+      }
+      // The order may already hold this requisite's volume (a crashed attempt): that reservation stands.
+      return (await heldReservation(store, id, requisite)) ?? { reserved: false, reason: mismatch };
     }
+    const reservation = reservationDoc(request, requisite, now);
+    const { next, etag } = raisedRequisite(requisite, [request.amountMinor], now);
+    // The reservation record and the counters it accounts for commit together, or neither does.
+    const result = await runBatch(store.requisites, PLATFORM_TENANT, [
+      { operationType: 'Create', resourceBody: reservation as unknown as JSONObject },
+      { operationType: 'Replace', id: requisite.id, resourceBody: next as unknown as JSONObject, ...(etag ? { ifMatch: etag } : {}) },
+    ]);
+    if (result.ok) {
+      const written = (result.docs[1] as unknown as RequisiteDoc | undefined) ?? next;
+      cache?.remember(written);
+      return { reserved: true, reservation: (result.docs[0] as unknown as ReservationDoc | undefined) ?? reservation, requisite: written };
+    }
+    if (result.failedAt === 0 && result.status === 409) {
+      // Reserved before (a replay or a racing worker): that one is the answer.
+      return (await heldReservation(store, id, requisite, true)) ?? { reserved: false, reason: 'already-released' };
+    }
+    if (!(result.failedAt === 1 && result.status === 412)) throw new Error(`reservation batch failed with ${result.status} at operation ${result.failedAt}`);
+    known = undefined;
+    cache?.forget(requisite.id);
+    await contentionPause(attempt);
   }
   throw concurrencyExhausted(`requisite ${request.requisiteId}`);
+}
+
+/** The reservation record of `request` on `requisite` as of `now`. */
+export function reservationDoc(request: ReservationRequest, requisite: RequisiteDoc, now: Date): ReservationDoc {
+  const usage = rollUsage(requisite.usage, now);
+  const at = now.toISOString();
+  return {
+    id: reservationId(request.orderId, request.requisiteId),
+    type: 'reservation',
+    tenantId: PLATFORM_TENANT,
+    orderId: request.orderId,
+    orderTenantId: request.orderTenantId,
+    requisiteId: requisite.id,
+    traderId: requisite.traderId,
+    amountMinor: request.amountMinor,
+    currency: request.currency,
+    day: usage.day,
+    month: usage.month,
+    state: 'held',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The requisite with `amounts` added to today's and this month's counters (its pending record completed before). */
+export function raisedRequisite(requisite: RequisiteDoc, amounts: readonly number[], now: Date): { next: RequisiteDoc; etag: string | undefined } {
+  const usage = rollUsage(requisite.usage, now);
+  const total = amounts.reduce((sum, a) => sum + a, 0);
+  const { _etag: etag, pending: _done, ...rest } = requisite;
+  void _done; // completed by the caller; a reservation batch needs no pending record
+  return {
+    next: { ...rest, usage: { ...usage, dayMinor: usage.dayMinor + total, monthMinor: usage.monthMinor + total }, lastUsedAt: now.toISOString() },
+    etag,
+  };
+}
+
+/** The order's reservation if it still counts (held or consumed), as a reserve result. */
+async function heldReservation(store: OrdersStore, id: string, requisite: RequisiteDoc | undefined, exists = false): Promise<ReserveResult | undefined> {
+  const found = await readItem<ReservationDoc>(store.requisites, id, PLATFORM_TENANT);
+  if (!found) {
+    if (exists) throw new Error(`reservation ${id} answered 409 but cannot be read`);
+    return undefined;
+  }
+  if (found.state === 'released') return { reserved: false, reason: 'already-released' };
+  const doc = requisite ?? (await readItem<RequisiteDoc>(store.requisites, found.requisiteId, PLATFORM_TENANT));
+  return doc ? { reserved: true, reservation: found, requisite: doc } : undefined;
 }
 
 /**

@@ -6,6 +6,7 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CosmosClient } from '@azure/cosmos';
+import { createCosmosServer } from '../../runtime/storage/cosmos-batch';
 
 export interface TestCosmos {
   client: CosmosClient;
@@ -25,10 +26,7 @@ export async function openTestCosmos(): Promise<TestCosmos> {
   let endpoint = process.env.COSMOS_ENDPOINT;
   let stopServer = async () => {};
   if (!endpoint) {
-    const { default: createServer } = require('@vercel/cosmosdb-server') as {
-      default: (options: { keepAlive: boolean }) => import('node:https').Server;
-    };
-    const server = createServer({ keepAlive: true });
+    const server = createCosmosServer({ keepAlive: true });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     stopServer = () =>

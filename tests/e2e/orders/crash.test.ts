@@ -114,8 +114,10 @@ describe('order engine survives a host crash between reservation and assignment 
       assert.equal(left?.status, 'new');
       const claimed = left?.claim?.requisiteId;
       assert.ok(claimed, 'the order carries its claim');
-      const requisiteBefore = await readItem<RequisiteDoc>(store.requisites, claimed, PLATFORM_TENANT);
-      assert.equal(requisiteBefore?.pending?.op === 'reserve' && requisiteBefore.pending.orderId === id, point !== 'before-reservation', 'the requisite write happened iff past it');
+      // The reservation doc and the requisite's counters are one batch: both exist iff the host died past it.
+      const reservedBefore = (await allOf<ReservationDoc>(store, 'reservation')).filter((r) => r.orderId === id);
+      assert.equal(reservedBefore.length, point === 'before-reservation' ? 0 : 1, 'the reservation batch committed iff past it');
+      await assertCountersMatchReservations();
 
       const heir = await startHostProcess(ORDER_HOST, { ORDERS_HOST_SETTINGS: JSON.stringify(settings) });
       hosts.push(heir);

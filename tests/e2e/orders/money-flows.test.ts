@@ -142,4 +142,29 @@ describe('orders that move money e2e (local runtime)', () => {
     await problem(await post('/api/v1/payouts', { apiKey: 'demo-a-key', key: 'bad-payee', body: { amount: '300.00', currency: 'RUB', method: 'card', customerRef: 'x', payee: { cardNumber: '5555 5555 5555 4445', holderName: 'M' } } }), 400, 'validation-failed');
     await problem(await post('/api/v1/payouts', { apiKey: 'demo-a-key', key: 'no-payee', body: { amount: '300.00', currency: 'RUB', method: 'card', customerRef: 'x' } }), 400, 'validation-failed');
   });
+  it('should reconcile the ledger after a mixed run with disputes, trader deposits and withdrawals', async () => {
+    const admin = await host.adminToken('platform');
+    const deposit = (key: string, body: unknown) => post('/api/v1/admin/traders/trader-1/deposits', { token: admin, key, body });
+    const topUp = await json<{ balance: string; replayed: boolean }>(await deposit('e2e-top-up', { direction: 'top-up', amount: '1000' }), 200);
+    assert.equal(topUp.replayed, false);
+    assert.equal((await json<{ replayed: boolean; balance: string }>(await deposit('e2e-top-up', { direction: 'top-up', amount: '1000' }), 200)).replayed, true);
+    await json(await deposit('e2e-withdrawal', { direction: 'withdrawal', amount: '250.5' }), 200);
+    await problem(await deposit('e2e-top-up', { direction: 'top-up', amount: '1' }), 409, 'idempotency-key-reused');
+    await problem(await post('/api/v1/admin/traders/trader-1/deposits', { token: admin, body: { direction: 'top-up', amount: '1' } }), 400, 'bad-request');
+    await problem(await post('/api/v1/admin/traders/trader-1/deposits', { token: await token('admin-a', ['admin'], 'demo-a'), key: 'k', body: { direction: 'top-up', amount: '1' } }), 403, 'platform-tenant-required');
+    // One more dispute, resolved in the merchant's favour after the trader cancelled: money moves on both sides.
+    const order = await create('payins', 'reconcile-dispute', { amount: '420.00' });
+    await waitFor('payins', order.id, 'assigned');
+    await (await orderEngine()).applyOrderAction({ role: 'merchant', id: 'apikey:test', tenantId: 'demo-a' }, 'demo-a', order.id, { action: 'cancel' });
+    await json(await post(`/api/v1/support/orders/${order.id}/dispute`, { token: await platformSupport(), body: { reason: 'paid after all' } }), 200);
+    await json(await post(`/api/v1/support/orders/${order.id}/resolve`, { token: await platformSupport(), body: { outcome: 'complete', reason: 'receipt checked' } }), 200);
+    const report = await eventually(async () => {
+      const r = await json<{ ok: boolean; postings: number; journals: number; mismatches: unknown[] }>(await host.call('/api/v1/admin/ledger/reconciliation', { token: admin }), 200);
+      return r.journals > 0 ? r : undefined;
+    }, 'a reconciliation report');
+    assert.deepEqual([report.ok, report.mismatches], [true, []]);
+    await problem(await host.call('/api/v1/admin/ledger/reconciliation', { token: await token('admin-a', ['admin'], 'demo-a') }), 403, 'platform-tenant-required');
+    const banks = await json<{ items: { id: string }[] }>(await host.call('/api/v1/admin/reference-data/banks', { token: admin }), 200);
+    assert.ok(banks.items.some((b) => b.id === 'bank:sber'));
+  });
 });
