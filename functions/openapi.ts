@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { httpHandler, ok } from '../shared/http';
 import { findUp, staticFiles } from '../shared/http/static-files';
@@ -12,7 +13,7 @@ let cached: Record<string, unknown> | undefined;
 const openApiDocument = () => (cached ??= buildOpenApiDocument(documentedRoutes(), { version: '1.0.0' }));
 
 app.http(FUNCTIONS.openApiDocument, {
-  route: 'openapi.json',
+  route: apiRoute('openapi.json'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: 'anonymous' }, async () => ok(openApiDocument(), { 'cache-control': 'no-cache', 'access-control-allow-origin': '*' })),
@@ -30,7 +31,7 @@ const docsFiles = staticFiles(
 );
 
 app.http(FUNCTIONS.apiDocs, {
-  route: 'docs',
+  route: apiRoute('docs'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: 'anonymous' }, async () => docsFiles('index.html')),
@@ -38,7 +39,7 @@ app.http(FUNCTIONS.apiDocs, {
 
 const assetParams = z.object({ file: z.enum(['init.js', 'scalar.js']) });
 app.http(FUNCTIONS.apiDocsAsset, {
-  route: 'docs/{file}',
+  route: apiRoute('docs/{file}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: 'anonymous' }, async (call) => docsFiles(call.params(assetParams).file)),
