@@ -1,4 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { auditListQuerySchema } from '../shared/audit/audit-query';
 import { purgeExpiredAudit } from '../shared/audit/audit-store';
 import { httpHandler, ok } from '../shared/http';
@@ -11,7 +12,7 @@ import { SETTINGS, settingsStore } from '../shared/wiring/settings';
 
 // The caller's own tenant only: the partition key comes from the principal, never the query.
 app.http(FUNCTIONS.listAudit, {
-  route: 'v1/audit',
+  route: apiRoute('v1/audit'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate }, async (call) => {

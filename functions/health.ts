@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { FUNCTIONS } from '../shared/names';
 import { httpHandler, json } from '../shared/http';
 import { blobContainer } from '../shared/platform/blob';
@@ -8,7 +9,7 @@ import { dependencyProbes } from '../shared/platform/health-probes';
 import { serviceBus } from '../shared/platform/service-bus';
 
 app.http(FUNCTIONS.health, {
-  route: 'health',
+  route: apiRoute('health'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: 'anonymous' }, async () => {

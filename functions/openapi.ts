@@ -1,8 +1,10 @@
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { httpHandler, ok } from '../shared/http';
 import { findUp, staticFiles } from '../shared/http/static-files';
 import { FUNCTIONS } from '../shared/names';
+import { SCALAR_BUNDLE } from '../shared/openapi/scalar-bundle';
 import { buildOpenApiDocument } from '../shared/openapi/build-document';
 import { documentedRoutes, documentRoute } from '../shared/openapi/route-doc';
 import './openapi-docs';
@@ -12,25 +14,25 @@ let cached: Record<string, unknown> | undefined;
 const openApiDocument = () => (cached ??= buildOpenApiDocument(documentedRoutes(), { version: '1.0.0' }));
 
 app.http(FUNCTIONS.openApiDocument, {
-  route: 'openapi.json',
+  route: apiRoute('openapi.json'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: 'anonymous' }, async () => ok(openApiDocument(), { 'cache-control': 'no-cache', 'access-control-allow-origin': '*' })),
 });
 
-// The reference page: Scalar's standalone bundle from node_modules, no CDN. Scalar injects its styles at run time.
+// The reference page: Scalar's standalone bundle (copied into the deployment package; from node_modules locally), no CDN. Scalar injects its styles at run time.
 const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const docsFiles = staticFiles(
   {
     'index.html': { file: findUp('web/docs/index.html'), contentType: 'text/html; charset=utf-8' },
     'init.js': { file: findUp('web/docs/init.js'), contentType: 'text/javascript; charset=utf-8' },
-    'scalar.js': { file: findUp('node_modules/@scalar/api-reference/dist/browser/standalone.js'), contentType: 'text/javascript; charset=utf-8' },
+    'scalar.js': { file: findUp(SCALAR_BUNDLE.packaged, SCALAR_BUNDLE.installed), contentType: 'text/javascript; charset=utf-8' },
   },
   { 'content-security-policy': DOCS_CSP },
 );
 
 app.http(FUNCTIONS.apiDocs, {
-  route: 'docs',
+  route: apiRoute('docs'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: 'anonymous' }, async () => docsFiles('index.html')),
@@ -38,7 +40,7 @@ app.http(FUNCTIONS.apiDocs, {
 
 const assetParams = z.object({ file: z.enum(['init.js', 'scalar.js']) });
 app.http(FUNCTIONS.apiDocsAsset, {
-  route: 'docs/{file}',
+  route: apiRoute('docs/{file}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: 'anonymous' }, async (call) => docsFiles(call.params(assetParams).file)),

@@ -4,6 +4,7 @@
  * requisite (status, limits).
  */
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import type { Principal } from '../shared/auth';
 import { type ApiCall, created, httpHandler, ok } from '../shared/http';
@@ -27,7 +28,7 @@ async function platformEngine(call: ApiCall<Principal>) {
 }
 
 app.http(FUNCTIONS.adminListUsers, {
-  route: 'v1/admin/users',
+  route: apiRoute('v1/admin/users'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(admin, async (call) => {
@@ -38,7 +39,7 @@ app.http(FUNCTIONS.adminListUsers, {
 });
 
 app.http(FUNCTIONS.adminPutUser, {
-  route: 'v1/admin/users/{id}',
+  route: apiRoute('v1/admin/users/{id}'),
   methods: ['PUT'],
   authLevel: 'anonymous',
   handler: httpHandler(admin, async (call) => {
@@ -50,7 +51,7 @@ app.http(FUNCTIONS.adminPutUser, {
 });
 
 app.http(FUNCTIONS.adminListRequisites, {
-  route: 'v1/admin/requisites',
+  route: apiRoute('v1/admin/requisites'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(admin, async (call) => {
@@ -63,7 +64,7 @@ app.http(FUNCTIONS.adminListRequisites, {
 });
 
 app.http(FUNCTIONS.adminPutRequisite, {
-  route: 'v1/admin/requisites/{id}',
+  route: apiRoute('v1/admin/requisites/{id}'),
   methods: ['PUT'],
   authLevel: 'anonymous',
   handler: httpHandler(admin, async (call) => {

@@ -1,5 +1,6 @@
 /** Traders' own requisites (JWT role trader): list, create, pause/resume and change limits. */
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { created, httpHandler, ok } from '../shared/http';
 import { FUNCTIONS } from '../shared/names';
@@ -22,7 +23,7 @@ const ownerView = (deps: OrderDeps, doc: RequisiteDoc, now: Date) => toRequisite
 const trader = { auth: authenticate, accept: ['user' as const], roles: ['trader' as const] };
 
 app.http(FUNCTIONS.listOwnRequisites, {
-  route: ROUTE,
+  route: apiRoute(ROUTE),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(trader, async (call) => {
@@ -37,7 +38,7 @@ app.http(FUNCTIONS.listOwnRequisites, {
 
 // An optional Idempotency-Key makes a retried create return the requisite it already made.
 app.http(FUNCTIONS.createOwnRequisite, {
-  route: ROUTE,
+  route: apiRoute(ROUTE),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(trader, async (call) => {
@@ -52,7 +53,7 @@ app.http(FUNCTIONS.createOwnRequisite, {
 });
 
 app.http(FUNCTIONS.updateOwnRequisite, {
-  route: `${ROUTE}/{id}`,
+  route: apiRoute(`${ROUTE}/{id}`),
   methods: ['PATCH'],
   authLevel: 'anonymous',
   handler: httpHandler(trader, async (call) => {

@@ -1,5 +1,6 @@
 /** Staff order API (JWT): traders confirm or decline their orders; support opens and resolves disputes. */
 import { app, type HttpHandler } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import type { Principal } from '../shared/auth';
@@ -49,7 +50,7 @@ function actionHandler(
 const durable = { authLevel: 'anonymous' as const, methods: ['POST' as const], extraInputs: [df.input.durableClient()] };
 
 app.http(FUNCTIONS.listTraderOrders, {
-  route: 'v1/trader/orders',
+  route: apiRoute('v1/trader/orders'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(users(['trader']), async (call) => {
@@ -64,7 +65,7 @@ app.http(FUNCTIONS.listTraderOrders, {
 // and must attach the receipt (multipart `receipt`: JPEG/PNG/PDF ≤ 10 MB), else 400 `receipt-required`.
 app.http(FUNCTIONS.traderConfirmOrder, {
   ...durable,
-  route: 'v1/trader/orders/{id}/confirm',
+  route: apiRoute('v1/trader/orders/{id}/confirm'),
   handler: (request, context) =>
     httpHandler({ ...users(['trader']), maxBodyBytes: CONFIRMATION_MAX_BODY_BYTES }, async (call) => {
       const { id } = call.params(idParams);
@@ -84,7 +85,7 @@ app.http(FUNCTIONS.traderConfirmOrder, {
 
 app.http(FUNCTIONS.traderCancelOrder, {
   ...durable,
-  route: 'v1/trader/orders/{id}/cancel',
+  route: apiRoute('v1/trader/orders/{id}/cancel'),
   handler: actionHandler(users(['trader']), async (call, engine) => ({
     actor: await activeTraderActor(engine.deps, call.principal),
     body: { action: 'cancel', ...(await optionalBody(call, reasonBodySchema)) },
@@ -93,7 +94,7 @@ app.http(FUNCTIONS.traderCancelOrder, {
 
 app.http(FUNCTIONS.disputeOrder, {
   ...durable,
-  route: 'v1/support/orders/{id}/dispute',
+  route: apiRoute('v1/support/orders/{id}/dispute'),
   handler: actionHandler(users(['support', 'admin']), async (call) => ({
     actor: staffActor(call.principal),
     body: { action: 'dispute', ...(await optionalBody(call, reasonBodySchema)) },
@@ -103,7 +104,7 @@ app.http(FUNCTIONS.disputeOrder, {
 // Merchant staff may open a dispute on their own tenant's orders; only platform staff resolve it (transitions.ts).
 app.http(FUNCTIONS.resolveOrder, {
   ...durable,
-  route: 'v1/support/orders/{id}/resolve',
+  route: apiRoute('v1/support/orders/{id}/resolve'),
   handler: actionHandler(users(['support', 'admin']), async (call) => ({
     actor: staffActor(call.principal),
     body: resolveAction(await call.body(resolveBodySchema)),
@@ -114,7 +115,7 @@ app.http(FUNCTIONS.resolveOrder, {
 // pay-out's hold is released), with a reason; the change is audited like every person's status change.
 app.http(FUNCTIONS.reviewOrder, {
   ...durable,
-  route: 'v1/support/orders/{id}/review',
+  route: apiRoute('v1/support/orders/{id}/review'),
   handler: actionHandler(users(['support', 'admin']), async (call) => ({
     actor: staffActor(call.principal),
     body: reviewAction(await call.body(reviewBodySchema)),

@@ -1,5 +1,6 @@
 /** Support (JWT role support or admin): the order list, filtered and paginated, within the caller's tenant scope. */
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { httpHandler, ok } from '../shared/http';
 import { FUNCTIONS } from '../shared/names';
@@ -17,7 +18,7 @@ export const supportOrdersQuery = pageQuerySchema.extend({
 });
 
 app.http(FUNCTIONS.listSupportOrders, {
-  route: 'v1/support/orders',
+  route: apiRoute('v1/support/orders'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['user'], roles: ['support', 'admin'] }, async (call) => {

@@ -1,5 +1,6 @@
 /** Team leads (JWT role teamlead): their team's traders, traffic priority and statistics. */
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { httpHandler, ok } from '../shared/http';
 import { FUNCTIONS } from '../shared/names';
@@ -14,7 +15,7 @@ export const idParams = z.object({ id: z.string().min(1).max(64) });
 const teamLead = { auth: authenticate, accept: ['user' as const], roles: ['teamlead' as const] };
 
 app.http(FUNCTIONS.listTeamTraders, {
-  route: ROUTE,
+  route: apiRoute(ROUTE),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(teamLead, async (call) => {
@@ -26,7 +27,7 @@ app.http(FUNCTIONS.listTeamTraders, {
 
 // Effective for new assignments within REFERENCE_CACHE_SECONDS (the selector's trader cache).
 app.http(FUNCTIONS.setTraderPriority, {
-  route: `${ROUTE}/{id}/priority`,
+  route: apiRoute(`${ROUTE}/{id}/priority`),
   methods: ['PUT'],
   authLevel: 'anonymous',
   handler: httpHandler(teamLead, async (call) => {
@@ -39,7 +40,7 @@ app.http(FUNCTIONS.setTraderPriority, {
 });
 
 app.http(FUNCTIONS.teamTraderStats, {
-  route: `${ROUTE}/{id}/stats`,
+  route: apiRoute(`${ROUTE}/{id}/stats`),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(teamLead, async (call) => {

@@ -1,5 +1,6 @@
 /** Merchant order API (API key): pay-ins and pay-outs. Idempotency-Key is required on create. */
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { created, httpHandler, ok } from '../shared/http';
@@ -39,10 +40,10 @@ function getHandler(direction: OrderDirection) {
   });
 }
 
-app.http(FUNCTIONS.createPayin, { route: PATHS.payin, methods: ['POST'], authLevel: 'anonymous', handler: createHandler('payin') });
-app.http(FUNCTIONS.getPayin, { route: `${PATHS.payin}/{id}`, methods: ['GET'], authLevel: 'anonymous', handler: getHandler('payin') });
-app.http(FUNCTIONS.createPayout, { route: PATHS.payout, methods: ['POST'], authLevel: 'anonymous', handler: createHandler('payout') });
-app.http(FUNCTIONS.getPayout, { route: `${PATHS.payout}/{id}`, methods: ['GET'], authLevel: 'anonymous', handler: getHandler('payout') });
+app.http(FUNCTIONS.createPayin, { route: apiRoute(PATHS.payin), methods: ['POST'], authLevel: 'anonymous', handler: createHandler('payin') });
+app.http(FUNCTIONS.getPayin, { route: apiRoute(`${PATHS.payin}/{id}`), methods: ['GET'], authLevel: 'anonymous', handler: getHandler('payin') });
+app.http(FUNCTIONS.createPayout, { route: apiRoute(PATHS.payout), methods: ['POST'], authLevel: 'anonymous', handler: createHandler('payout') });
+app.http(FUNCTIONS.getPayout, { route: apiRoute(`${PATHS.payout}/{id}`), methods: ['GET'], authLevel: 'anonymous', handler: getHandler('payout') });
 
 /**
  * Merchant confirmations. Pay-in: the payer says the money was sent (`assigned` → `awaiting_confirmation`;
@@ -71,5 +72,5 @@ function confirmHandler(direction: OrderDirection) {
 }
 
 const confirmRoute = { methods: ['POST' as const], authLevel: 'anonymous' as const, extraInputs: [df.input.durableClient()] };
-app.http(FUNCTIONS.confirmPayin, { ...confirmRoute, route: `${PATHS.payin}/{id}/confirm`, handler: confirmHandler('payin') });
-app.http(FUNCTIONS.confirmPayout, { ...confirmRoute, route: `${PATHS.payout}/{id}/confirm`, handler: confirmHandler('payout') });
+app.http(FUNCTIONS.confirmPayin, { ...confirmRoute, route: apiRoute(`${PATHS.payin}/{id}/confirm`), handler: confirmHandler('payin') });
+app.http(FUNCTIONS.confirmPayout, { ...confirmRoute, route: apiRoute(`${PATHS.payout}/{id}/confirm`), handler: confirmHandler('payout') });

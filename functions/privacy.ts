@@ -1,6 +1,7 @@
 /** Data-subject rights over HTTP: subject erasure requests and their receipts, and data export. */
 import { randomUUID } from 'node:crypto';
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { notFound } from '../shared/errors';
@@ -20,7 +21,7 @@ export const exportQuery = z.object({ subjectRef: subjectRefSchema });
 const erasureLocation = (id: string) => `/api/v1/privacy/erasures/${id}`;
 
 app.http(FUNCTIONS.createErasure, {
-  route: 'v1/privacy/erasures',
+  route: apiRoute('v1/privacy/erasures'),
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
@@ -42,7 +43,7 @@ app.http(FUNCTIONS.createErasure, {
 });
 
 app.http(FUNCTIONS.getErasure, {
-  route: 'v1/privacy/erasures/{id}',
+  route: apiRoute('v1/privacy/erasures/{id}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {
@@ -56,7 +57,7 @@ app.http(FUNCTIONS.getErasure, {
 // GET `?subjectRef=` as the API promises; POST `{ subjectRef }` keeps the ref out of URLs, which
 // front ends and request telemetry record.
 app.http(FUNCTIONS.exportSubjectData, {
-  route: 'v1/privacy/exports',
+  route: apiRoute('v1/privacy/exports'),
   methods: ['GET', 'POST'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {

@@ -3,18 +3,22 @@
  * tenant's) list the `review` queue, read a case's evidence and settle it. Rules in shared/kyc/review/.
  */
 import { app, type InvocationContext } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { httpHandler, ok } from '../shared/http';
 import { contextLogger } from '../shared/http/context-logger';
 import { decideReview } from '../shared/kyc/review/decide-review';
 import { findReviewCase } from '../shared/kyc/review/find-review-case';
-import { reviewDecisionBodySchema } from '../shared/kyc/review/review-decision';
+import { reviewDecisionBodySchema, reviewViewSchema } from '../shared/kyc/review/review-decision';
 import { reviewEvidenceView } from '../shared/kyc/review/review-evidence';
 import { listReviewQueue, reviewQueueQuerySchema } from '../shared/kyc/review/review-queue';
 import { reviewScope } from '../shared/kyc/review/review-scope';
 import { redriveReviewAnnouncements, reportOverdueReviews } from '../shared/kyc/review/review-sweeps';
-import { toApiView } from '../shared/kyc/verification';
+import { reasonCodeSchema } from '../shared/kyc/reasons';
+import { toApiView, verificationViewSchema } from '../shared/kyc/verification';
 import { FUNCTIONS } from '../shared/names';
+import { documentRoute } from '../shared/openapi/route-doc';
+import { page, view } from './openapi-docs/common';
 import { METRICS } from '../shared/platform/metric-names';
 import { telemetry } from '../shared/platform/telemetry';
 import { auditCall } from '../shared/wiring/audit';
@@ -29,7 +33,7 @@ const tenantQuery = z.object({ tenantId: z.string().min(1).max(64).optional() })
 const NO_STORE = { 'cache-control': 'no-store' };
 
 app.http(FUNCTIONS.listReviewCases, {
-  route: 'v1/review/verifications',
+  route: apiRoute('v1/review/verifications'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['user'] }, async (call) => {
@@ -47,7 +51,7 @@ app.http(FUNCTIONS.listReviewCases, {
 });
 
 app.http(FUNCTIONS.getReviewCase, {
-  route: 'v1/review/verifications/{id}',
+  route: apiRoute('v1/review/verifications/{id}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['user'] }, async (call) => {
@@ -68,7 +72,7 @@ app.http(FUNCTIONS.getReviewCase, {
 });
 
 app.http(FUNCTIONS.decideReviewCase, {
-  route: 'v1/review/verifications/{id}/decision',
+  route: apiRoute('v1/review/verifications/{id}/decision'),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, accept: ['user'] }, async (call) => {
@@ -104,4 +108,33 @@ app.timer(FUNCTIONS.redriveReviewAnnouncements, {
     const announced = await redriveReviewAnnouncements(await verificationsContainer(), await reviewDecisionDeps());
     if (announced > 0) context.log(`review desk: re-announced ${announced} decision(s)`);
   },
+});
+
+const tags = ['Review desk'];
+const reviewCase = view(
+  { id: z.string(), tenantId: z.string(), reasons: z.array(reasonCodeSchema), createdAt: z.string(), inReviewSince: z.string(), waitingMinutes: z.number(), overdue: z.boolean() },
+  'ReviewCaseSummary',
+  { id: '0b8f8a7e-3c0e-4d7e-9a55-0e2f1b3c4d5e', tenantId: 'demo-a', reasons: ['FACE_MATCH_BORDERLINE'], createdAt: '2026-03-01T12:00:00.000Z', inReviewSince: '2026-03-01T12:00:09.000Z', waitingMinutes: 42, overdue: false, selfieKind: 'video', faceMatchScore: 0.5, livenessScore: 0.8 },
+);
+const evidence = view(
+  { id: z.string(), tenantId: z.string(), status: z.string(), decision: z.object({ outcome: z.string(), reasons: z.array(z.string()) }).loose(), frames: z.array(z.unknown()), media: z.object({ expiresAt: z.string() }).loose().nullable(), review: reviewViewSchema.optional() },
+  'ReviewCase',
+);
+const reviewerProblems = { 404: ['not-found'] };
+documentRoute({
+  function: FUNCTIONS.listReviewCases, method: 'GET', path: '/api/v1/review/verifications', tags, auth: ['bearer'], query: reviewQueueQuerySchema,
+  summary: 'Open review cases, longest wait first (reviewers: own tenant; platform staff: every tenant)',
+  responses: { 200: { description: 'A page of cases', schema: page(reviewCase, 'ReviewCasePage') } },
+});
+documentRoute({
+  function: FUNCTIONS.getReviewCase, method: 'GET', path: '/api/v1/review/verifications/{id}', tags, auth: ['bearer'], params: idParams, query: tenantQuery,
+  summary: "A case's evidence: decision, findings, frames and short-lived media links (audited)",
+  responses: { 200: { description: 'The case', schema: evidence } }, problems: reviewerProblems,
+});
+documentRoute({
+  function: FUNCTIONS.decideReviewCase, method: 'POST', path: '/api/v1/review/verifications/{id}/decision', tags, auth: ['bearer'], params: idParams, query: tenantQuery,
+  summary: 'Settle a case: approved or declined, with a note (audited; the webhook follows)',
+  body: { schema: reviewDecisionBodySchema, example: { outcome: 'approved', note: 'Same person; the document photo is old' } },
+  responses: { 200: { description: 'The verification with its review', schema: verificationViewSchema.extend({ tenantId: z.string() }) } },
+  problems: { ...reviewerProblems, 409: ['review-already-decided'] },
 });

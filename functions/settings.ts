@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { notFound } from '../shared/errors';
 import { FUNCTIONS } from '../shared/names';
@@ -18,7 +19,7 @@ function definitionOf(key: string) {
 }
 
 app.http(FUNCTIONS.getSetting, {
-  route: 'v1/admin/settings/{key}',
+  route: apiRoute('v1/admin/settings/{key}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticate, roles: ['admin'] }, async (call) => {
@@ -33,7 +34,7 @@ app.http(FUNCTIONS.getSetting, {
 // Settings are deployment-wide (thresholds, fraud rules, retention): only the platform tenant's admins
 // read or change them. Effective without restart: instances re-read settings within their short cache period.
 app.http(FUNCTIONS.putSetting, {
-  route: 'v1/admin/settings/{key}',
+  route: apiRoute('v1/admin/settings/{key}'),
   methods: ['PUT'],
   authLevel: 'anonymous',
   // Roles checked in the handler, so a refused change is in the audit trail too.

@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { type Principal, principalName } from '../shared/auth';
 import { requirePlatformTenant } from '../shared/auth/platform-tenant';
@@ -7,10 +8,12 @@ import { callerIp } from '../shared/audit/caller-ip';
 import type { AuditAction, AuditTargetType } from '../shared/audit/audit-event';
 import { type ApiCall, created, httpHandler, json, noContent, ok } from '../shared/http';
 import { FUNCTIONS } from '../shared/names';
+import { documentRoute, type RouteDoc } from '../shared/openapi/route-doc';
 import { type AdminActor, createTenantBodySchema, issueKeyBodySchema, keyIdSchema } from '../shared/tenants/tenant-admin';
 import { auditCall, principalRoles, requireRolesAudited } from '../shared/wiring/audit';
 import { authenticate } from '../shared/wiring/auth';
 import { tenantAdmin } from '../shared/wiring/tenant-admin';
+import { view } from './openapi-docs/common';
 
 // Onboarding belongs to the operator: admins of the platform tenant only; a refusal is audited too.
 const platformAdmins = { auth: authenticate, accept: ['user' as const] };
@@ -31,7 +34,7 @@ async function requirePlatformAdmin(call: ApiCall<Principal>, action: AuditActio
 }
 
 app.http(FUNCTIONS.adminCreateTenant, {
-  route: 'v1/admin/tenants',
+  route: apiRoute('v1/admin/tenants'),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(platformAdmins, async (call) => {
@@ -43,7 +46,7 @@ app.http(FUNCTIONS.adminCreateTenant, {
 });
 
 app.http(FUNCTIONS.adminListTenants, {
-  route: 'v1/admin/tenants',
+  route: apiRoute('v1/admin/tenants'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ ...platformAdmins, roles: ['admin'] }, async (call) => {
@@ -53,7 +56,7 @@ app.http(FUNCTIONS.adminListTenants, {
 });
 
 app.http(FUNCTIONS.adminGetTenant, {
-  route: 'v1/admin/tenants/{id}',
+  route: apiRoute('v1/admin/tenants/{id}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ ...platformAdmins, roles: ['admin'] }, async (call) => {
@@ -63,7 +66,7 @@ app.http(FUNCTIONS.adminGetTenant, {
 });
 
 app.http(FUNCTIONS.adminListApiKeys, {
-  route: 'v1/admin/tenants/{id}/api-keys',
+  route: apiRoute('v1/admin/tenants/{id}/api-keys'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ ...platformAdmins, roles: ['admin'] }, async (call) => {
@@ -74,7 +77,7 @@ app.http(FUNCTIONS.adminListApiKeys, {
 
 // The secret is in this one answer only (stored as a peppered hash), so the answer must not be cached.
 app.http(FUNCTIONS.adminCreateApiKey, {
-  route: 'v1/admin/tenants/{id}/api-keys',
+  route: apiRoute('v1/admin/tenants/{id}/api-keys'),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(platformAdmins, async (call) => {
@@ -91,7 +94,7 @@ app.http(FUNCTIONS.adminCreateApiKey, {
 });
 
 app.http(FUNCTIONS.adminRevokeApiKey, {
-  route: 'v1/admin/tenants/{id}/api-keys/{keyId}',
+  route: apiRoute('v1/admin/tenants/{id}/api-keys/{keyId}'),
   methods: ['DELETE'],
   authLevel: 'anonymous',
   handler: httpHandler(platformAdmins, async (call) => {
@@ -100,4 +103,46 @@ app.http(FUNCTIONS.adminRevokeApiKey, {
     await (await tenantAdmin()).revokeKey(id, keyId, by);
     return noContent();
   }),
+});
+
+const tags = ['Platform admin'];
+const platformOnly = { 403: ['platform-tenant-required'] };
+const apiKey = view({ keyId: z.string(), createdAt: z.string(), storeId: z.string().optional() }, 'ApiKeyInfo', { keyId: '3f9a1c0d2b7e', createdAt: '2026-03-01T12:00:00.000Z' });
+const tenant = view(
+  { id: z.string(), name: z.string(), status: z.string(), createdAt: z.string().optional(), apiKeys: z.array(apiKey) },
+  'Tenant',
+  { id: 'acme', name: 'Acme Ltd', status: 'active', createdAt: '2026-03-01T12:00:00.000Z', apiKeys: [] },
+);
+const adminRoute = (doc: Omit<RouteDoc, 'tags' | 'auth'>) => documentRoute({ tags, auth: ['bearer'], ...doc, problems: { ...platformOnly, ...doc.problems } });
+adminRoute({
+  function: FUNCTIONS.adminCreateTenant, method: 'POST', path: '/api/v1/admin/tenants', summary: 'Onboard a tenant (platform admin; audited)',
+  body: { schema: createTenantBodySchema, example: { id: 'acme', name: 'Acme Ltd' } },
+  responses: { 201: { description: 'Created', schema: tenant } }, problems: { 409: ['tenant-exists'] },
+});
+adminRoute({
+  function: FUNCTIONS.adminListTenants, method: 'GET', path: '/api/v1/admin/tenants', summary: 'Every tenant (platform admin)',
+  responses: { 200: { description: 'Tenants', schema: z.object({ items: z.array(tenant) }).meta({ id: 'TenantList' }) } },
+});
+adminRoute({
+  function: FUNCTIONS.adminGetTenant, method: 'GET', path: '/api/v1/admin/tenants/{id}', summary: 'One tenant and its keys (never a secret)', params: tenantParams,
+  responses: { 200: { description: 'The tenant', schema: tenant } }, problems: { 404: ['not-found'] },
+});
+adminRoute({
+  function: FUNCTIONS.adminListApiKeys, method: 'GET', path: '/api/v1/admin/tenants/{id}/api-keys', summary: "A tenant's API keys (ids only)", params: tenantParams,
+  responses: { 200: { description: 'Keys', schema: z.object({ items: z.array(apiKey) }).meta({ id: 'ApiKeyList' }) } }, problems: { 404: ['not-found'] },
+});
+adminRoute({
+  function: FUNCTIONS.adminCreateApiKey, method: 'POST', path: '/api/v1/admin/tenants/{id}/api-keys', summary: 'Issue an API key: the secret is in this answer only', params: tenantParams,
+  body: { schema: issueKeyBodySchema, required: false, example: { storeId: 'store-1' } },
+  responses: {
+    201: {
+      description: 'The key (store it now)',
+      schema: z.object({ keyId: z.string(), key: z.string(), storeId: z.string().optional() }).meta({ id: 'IssuedApiKey', example: { keyId: '3f9a1c0d2b7e', key: 'vk.acme.3f9a1c0d2b7e.<secret>' } }),
+    },
+  },
+  problems: { 404: ['not-found'], 409: ['api-key-limit-reached'] },
+});
+adminRoute({
+  function: FUNCTIONS.adminRevokeApiKey, method: 'DELETE', path: '/api/v1/admin/tenants/{id}/api-keys/{keyId}', summary: 'Revoke an API key (audited)', params: keyParams,
+  responses: { 204: { description: 'Revoked' } }, problems: { 404: ['not-found'] },
 });

@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { FUNCTIONS } from '../shared/names';
 import { created, httpHandler } from '../shared/http';
@@ -12,7 +13,7 @@ export const sessionBody = z.strictObject({ deviceCorrelationId: z.string().min(
 
 /** Azure liveness-with-verify for mobile apps: 201 `{ sessionId, authToken }` for the Azure Vision SDK on the phone. */
 app.http(FUNCTIONS.startLivenessSession, {
-  route: 'v1/verifications/{id}/liveness-session',
+  route: apiRoute('v1/verifications/{id}/liveness-session'),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(

@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { FUNCTIONS } from '../shared/names';
@@ -18,7 +19,7 @@ const MAX_UPLOAD_BYTES = 70 * 1024 * 1024;
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 app.http(FUNCTIONS.createVerification, {
-  route: 'v1/verifications',
+  route: apiRoute('v1/verifications'),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(
@@ -47,7 +48,7 @@ app.http(FUNCTIONS.createVerification, {
 
 // GET: the view, or 410 with only { id, status: "erased", erasedAt } once erased.
 app.http(FUNCTIONS.getVerification, {
-  route: 'v1/verifications/{id}',
+  route: apiRoute('v1/verifications/{id}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler({ auth: authenticateSessionOrApiKey, accept: ['apiKey'], rateLimit: { limiter: rateLimiter } }, async (call) => {
@@ -69,7 +70,7 @@ app.http(FUNCTIONS.getVerification, {
 // DELETE: 202 and the erasure runs in the verification's retention orchestration; repeating it is
 // harmless (202 again, with status "erased" and erasedAt once done).
 app.http(FUNCTIONS.deleteVerification, {
-  route: 'v1/verifications/{id}',
+  route: apiRoute('v1/verifications/{id}'),
   methods: ['DELETE'],
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],

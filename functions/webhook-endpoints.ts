@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { apiRoute } from '../shared/http/api-route';
 import { z } from 'zod';
 import { accepted, created, httpHandler, noContent, ok } from '../shared/http';
 import { FUNCTIONS } from '../shared/names';
@@ -33,7 +34,7 @@ export const webhookIdParams = z.object({ id: z.string().min(1).max(64) });
 const endpointsRoute = 'v1/webhooks/endpoints';
 
 app.http(FUNCTIONS.listWebhookEndpoints, {
-  route: endpointsRoute,
+  route: apiRoute(endpointsRoute),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {
@@ -44,7 +45,7 @@ app.http(FUNCTIONS.listWebhookEndpoints, {
 });
 
 app.http(FUNCTIONS.createWebhookEndpoint, {
-  route: endpointsRoute,
+  route: apiRoute(endpointsRoute),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {
@@ -56,7 +57,7 @@ app.http(FUNCTIONS.createWebhookEndpoint, {
 });
 
 app.http(FUNCTIONS.getWebhookEndpoint, {
-  route: `${endpointsRoute}/{id}`,
+  route: apiRoute(`${endpointsRoute}/{id}`),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {
@@ -68,7 +69,7 @@ app.http(FUNCTIONS.getWebhookEndpoint, {
 });
 
 app.http(FUNCTIONS.updateWebhookEndpoint, {
-  route: `${endpointsRoute}/{id}`,
+  route: apiRoute(`${endpointsRoute}/{id}`),
   methods: ['PATCH'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {
@@ -80,7 +81,7 @@ app.http(FUNCTIONS.updateWebhookEndpoint, {
 });
 
 app.http(FUNCTIONS.deleteWebhookEndpoint, {
-  route: `${endpointsRoute}/{id}`,
+  route: apiRoute(`${endpointsRoute}/{id}`),
   methods: ['DELETE'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {
@@ -91,7 +92,7 @@ app.http(FUNCTIONS.deleteWebhookEndpoint, {
 });
 
 app.http(FUNCTIONS.rotateWebhookSecret, {
-  route: `${endpointsRoute}/{id}/rotate-secret`,
+  route: apiRoute(`${endpointsRoute}/{id}/rotate-secret`),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {
@@ -104,7 +105,7 @@ app.http(FUNCTIONS.rotateWebhookSecret, {
 });
 
 app.http(FUNCTIONS.listWebhookDeliveries, {
-  route: 'v1/webhooks/deliveries',
+  route: apiRoute('v1/webhooks/deliveries'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {
@@ -116,7 +117,7 @@ app.http(FUNCTIONS.listWebhookDeliveries, {
 });
 
 app.http(FUNCTIONS.getWebhookDelivery, {
-  route: 'v1/webhooks/deliveries/{id}',
+  route: apiRoute('v1/webhooks/deliveries/{id}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {
@@ -128,7 +129,7 @@ app.http(FUNCTIONS.getWebhookDelivery, {
 });
 
 app.http(FUNCTIONS.resendWebhookDelivery, {
-  route: 'v1/webhooks/deliveries/{id}/resend',
+  route: apiRoute('v1/webhooks/deliveries/{id}/resend'),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(admins, async (call) => {

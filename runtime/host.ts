@@ -136,7 +136,8 @@ export function resolveSetting(settings: Record<string, string | undefined>, val
   });
 }
 
-function readHostJson(appDir: string): HostJson {
+/** The app's host.json (empty when there is none): the local host reads the same file Azure does. */
+export function readHostJson(appDir: string): HostJson {
   const file = path.join(appDir, 'host.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as HostJson) : {};
 }

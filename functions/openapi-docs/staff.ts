@@ -3,6 +3,7 @@ import { FUNCTIONS } from '../../shared/names';
 import { documentRoute, type HttpMethod, type RouteDoc } from '../../shared/openapi/route-doc';
 import { pageQuerySchema } from '../../shared/orders/paging';
 import { adminRequisitePutSchema, createRequisiteBodySchema, traderRequisitePatchSchema } from '../../shared/orders/requisite-schemas';
+import { reviewBodySchema } from '../../shared/orders/staff/review-decision';
 import { reasonBodySchema, resolveBodySchema } from '../../shared/orders/staff-requests';
 import { priorityBodySchema } from '../../shared/orders/team';
 import { adminUserBodySchema, adminUsersQuerySchema } from '../../shared/orders/users';
@@ -39,6 +40,11 @@ staff(FUNCTIONS.disputeOrder, 'POST', '/api/v1/support/orders/{id}/dispute', 'Op
 staff(FUNCTIONS.resolveOrder, 'POST', '/api/v1/support/orders/{id}/resolve', 'Resolve a dispute (support, admin)', 'Support', {
   params: orderIdParams, body: { schema: resolveBodySchema }, responses: { 200: { description: 'The order', schema: order } },
   problems: { 404: ['not-found'], 409: ['illegal-transition'] },
+});
+staff(FUNCTIONS.reviewOrder, 'POST', '/api/v1/support/orders/{id}/review', 'Approve or reject an order held for fraud review (platform support, admin)', 'Support', {
+  params: orderIdParams, body: { schema: reviewBodySchema, example: { decision: 'approve', reason: 'Known customer, amount usual' } },
+  responses: { 200: { description: 'The order', schema: order } },
+  problems: { 403: ['platform-staff-required'], 404: ['not-found'], 409: ['illegal-transition'] },
 });
 staff(FUNCTIONS.listSupportOrders, 'GET', '/api/v1/support/orders', 'Orders, newest first (support, admin)', 'Support', {
   query: supportOrdersQuery, responses: { 200: { description: 'A page of orders', schema: page(order, 'SupportOrderPage') } },

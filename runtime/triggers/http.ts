@@ -16,9 +16,12 @@ import type { HttpResult } from '../rpc-data';
 import type { HostContext, Invoker, RegisteredFunction, RuntimeExtension } from '../types';
 import { byPrecedence, compileRoute, type CompiledRoute } from './http-route';
 
+/** App setting that overrides host.json's route prefix, as on Azure (`AzureFunctionsJobHost__<path>`). */
+export const ROUTE_PREFIX_SETTING = 'AzureFunctionsJobHost__extensions__http__routePrefix';
+
 /** `host.json` → `extensions.http`. */
 export interface HttpExtensionOptions {
-  /** Prefix of every function route; default `api`, `""` for none. */
+  /** Prefix of every function route; default `api`, `""` for none (the app setting above wins). */
   routePrefix?: string;
   /** Largest accepted request body in bytes; default 100 MiB (the Azure front-end limit). */
   maxRequestBodySize?: number;
@@ -38,7 +41,8 @@ export function httpExtension(options: HttpExtensionOptions = {}): RuntimeExtens
   return {
     name: 'http',
     async start(host) {
-      const routes = buildRoutes(host.functionsWithTrigger('httpTrigger'), options.routePrefix ?? 'api');
+      const routePrefix = host.settings[ROUTE_PREFIX_SETTING] ?? options.routePrefix ?? 'api';
+      const routes = buildRoutes(host.functionsWithTrigger('httpTrigger'), routePrefix);
       const streamUri = await httpStreamUri();
       const limit = options.maxRequestBodySize ?? DEFAULT_BODY_LIMIT;
       host.addHttpHandler('/', (req, res, url) => {

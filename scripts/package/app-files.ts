@@ -4,13 +4,15 @@
  * scripts), the JSON they import, host.json, a trimmed package.json and the production
  * dependency tree for linux-x64, minus what never runs there (source maps, type declarations,
  * docs, `.bin` links, `@types/*`, packages for other platforms, and face model files the engine
- * does not load).
+ * does not load); the pages under `web/`, and the one browser file of the API reference (Scalar's
+ * standalone bundle: its package and dependency tree are dev dependencies, ~170 MB never run).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { modelFileNames } from '../../shared/face/local/model-files';
 import { USED_FACE_MODELS } from '../../shared/face/local/model-list';
+import { SCALAR_BUNDLE } from '../../shared/openapi/scalar-bundle';
 
 export interface AppFile {
   /** Absolute path on disk; absent for generated content. */
@@ -25,6 +27,9 @@ export interface AppFile {
 /** Compiled folders that run on Azure; `dist/infra` holds the JSON that shared/ imports (queues.json). */
 const COMPILED_DIRS = ['functions', 'shared', 'infra'];
 const DROPPED_FILE = /(\.map|\.d\.[cm]?ts|\.tsbuildinfo|\.md|\.markdown)$/i;
+/** Static pages the app serves (`/app/`, `/api/docs`). */
+const WEB_DIR = 'web';
+
 /** Packages whose `model`/`models` folders hold weights: only the files of USED_FACE_MODELS ship. */
 const MODEL_PACKAGE = /^@vladmandic\//;
 const MODEL_DIRS = ['model', 'models'];
@@ -35,6 +40,8 @@ export function appFiles(root: string): AppFile[] {
   for (const dir of COMPILED_DIRS) {
     walk(path.join(root, 'dist', dir), `dist/${dir}`, files, (name) => !DROPPED_FILE.test(name));
   }
+  walk(path.join(root, WEB_DIR), WEB_DIR, files, (name) => !DROPPED_FILE.test(name));
+  files.push({ source: path.join(root, SCALAR_BUNDLE.installed), target: SCALAR_BUNDLE.packaged, mode: 0o644 });
   files.push({ source: path.join(root, 'host.json'), target: 'host.json', mode: 0o644 });
   files.push({ content: Buffer.from(JSON.stringify(deployedPackageJson(root), null, 2) + '\n'), target: 'package.json', mode: 0o644 });
   const keptModelFiles = usedModelFiles(root);

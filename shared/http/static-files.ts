@@ -10,12 +10,18 @@ export interface StaticFile {
   contentType: string;
 }
 
-/** The folder `relative` under the first ancestor of this module that has it (the repo root, or the package on Azure). */
-export function findUp(relative: string, from: string = __dirname): string {
+/**
+ * The file or folder `relative` under the first ancestor of this module that has it (the repo
+ * root, or the package on Azure); with `fallback`, that path where the first is nowhere.
+ */
+export function findUp(relative: string, fallback?: string, from: string = __dirname): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, relative);
     if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`${relative} not found above ${from}`);
+    if (path.dirname(dir) === dir) {
+      if (fallback !== undefined) return findUp(fallback, undefined, from);
+      throw new Error(`${relative} not found above ${from}`);
+    }
   }
 }
 

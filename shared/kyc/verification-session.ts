@@ -13,18 +13,14 @@ export const SESSION_TOKEN_HEADER = 'x-session-token';
 /** Default and longest life of a session, in minutes. */
 export const SESSION_TTL_MIN = { default: 30, max: 120 } as const;
 
-/** A challenge the end user must perform (built by the challenges work); shown step by step on the page. */
-export const sessionChallengeSchema = z.object({ id: z.string(), expiresAt: z.string(), steps: z.array(z.string()) }).meta({ id: 'SessionChallenge' });
-export type SessionChallenge = z.infer<typeof sessionChallengeSchema>;
-
 /**
- * SEAM (wired by the lead at merge with the challenges work): whether a new session's
- * tenant requires a video challenge, and which. The default requires none.
+ * Whether a tenant's verifications need an active liveness challenge (its KYC policy's
+ * `requireVideoChallenge`). The page then asks `POST /api/v1/verifications/challenges` with its
+ * token just before recording: a challenge lives two minutes, a session up to two hours, so the
+ * session never holds one itself.
  */
-export interface ChallengePort {
-  forNewSession(tenantId: string): Promise<SessionChallenge | null>;
-}
-export const noChallengeRequired: ChallengePort = { forNewSession: async () => null };
+export type ChallengeRequirement = (tenantId: string) => Promise<boolean>;
+export const noChallengeRequired: ChallengeRequirement = async () => false;
 
 /** `POST /v1/verifications/sessions` body (optional). */
 export const createSessionBodySchema = z
@@ -35,20 +31,20 @@ export const createSessionBodySchema = z
 
 export const createdSessionSchema = z
   .object({
-    /** Give it to the capture page as `/api/app/?session=<token>`; good for one verification. */
+    /** Give it to the capture page as `/app/?session=<token>`; good for one verification. */
     token: z.string(),
     expiresAt: z.string(),
-    challenge: sessionChallengeSchema.nullable(),
+    challengeRequired: z.boolean().describe("The tenant's KYC policy requires a video challenge (the page fetches one before recording)"),
   })
   .meta({
     id: 'VerificationSession',
-    example: { token: 'vst.demo-a.Qm9sZCBhbmQgcmFuZG9tIDMyIGJ5dGVzIG9mIHRva2Vu', expiresAt: '2026-03-01T12:30:00.000Z', challenge: null },
+    example: { token: 'vst.demo-a.Qm9sZCBhbmQgcmFuZG9tIDMyIGJ5dGVzIG9mIHRva2Vu', expiresAt: '2026-03-01T12:30:00.000Z', challengeRequired: false },
   });
 
 /** What the page learns from its own token. */
 export const currentSessionSchema = z
-  .object({ expiresAt: z.string(), challenge: sessionChallengeSchema.nullable(), verificationId: z.string().nullable() })
-  .meta({ id: 'CurrentVerificationSession', example: { expiresAt: '2026-03-01T12:30:00.000Z', challenge: null, verificationId: null } });
+  .object({ expiresAt: z.string(), challengeRequired: z.boolean(), verificationId: z.string().nullable() })
+  .meta({ id: 'CurrentVerificationSession', example: { expiresAt: '2026-03-01T12:30:00.000Z', challengeRequired: true, verificationId: null } });
 
 /** Document in `verification-sessions` (partition `/tenantId`, id = SHA-256 of the token: the token itself is never stored). */
 interface SessionDocument {
@@ -56,7 +52,6 @@ interface SessionDocument {
   tenantId: string;
   createdAt: string;
   expiresAt: string;
-  challenge: SessionChallenge | null;
   verificationId: string | null;
   ttl: number;
 }
@@ -71,17 +66,17 @@ export class VerificationSessionStore {
   constructor(
     private readonly container: Container,
     private readonly clock: Clock,
-    private readonly challenges: ChallengePort = noChallengeRequired,
+    /** Read when asked, not stored: a policy change applies to sessions already handed out. */
+    readonly challengeRequired: ChallengeRequirement = noChallengeRequired,
   ) {}
 
   async create(tenantId: string, expiresInMinutes: number): Promise<z.infer<typeof createdSessionSchema>> {
     const token = `vst.${tenantId}.${randomBytes(32).toString('base64url')}`;
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + expiresInMinutes * 60_000).toISOString();
-    const challenge = await this.challenges.forNewSession(tenantId);
-    const doc: SessionDocument = { id: hashToken(token), tenantId, createdAt: now.toISOString(), expiresAt, challenge, verificationId: null, ttl: expiresInMinutes * 60 + 3600 };
-    await this.container.items.create(doc);
-    return { token, expiresAt, challenge };
+    const doc: SessionDocument = { id: hashToken(token), tenantId, createdAt: now.toISOString(), expiresAt, verificationId: null, ttl: expiresInMinutes * 60 + 3600 };
+    const [challengeRequired] = await Promise.all([this.challengeRequired(tenantId), this.container.items.create(doc)]);
+    return { token, expiresAt, challengeRequired };
   }
 
   /** The live session of `token`; 401 for an unknown, malformed or expired one (the same answer for each). */

@@ -1,5 +1,5 @@
 // Vouch reference capture page. Plain browser JavaScript, no build step.
-// The page never holds an API key: it is opened as /api/app/?session=<token>, moves the token out of the
+// The page never holds an API key: it is opened as /app/?session=<token>, moves the token out of the
 // URL at once, and sends it only in the X-Session-Token header.
 'use strict';
 
@@ -20,12 +20,16 @@
     INCONSISTENT_SELFIE_VIDEO: 'The video does not show one face clearly enough.',
     LIVENESS_FAILED: 'The selfie did not look like a live person.',
     LIVENESS_UNAVAILABLE: 'Liveness could not be checked.',
+    CHALLENGE_MISMATCH: 'The head movements did not follow the steps asked.',
+    PHOTO_AUTO_APPROVE_DISABLED: 'A person checks photo selfies.',
     UNREADABLE_MEDIA: 'A file could not be read.',
     VIDEO_TOO_LONG: 'The video is too long.',
     PROCESSING_FAILED: 'Processing failed; please try again later.',
   };
 
-  const state = { token: null, challenge: null, document: null, selfie: null, stream: null, recorder: null, chunks: [], sending: false };
+  const STEP_WORDS = { 'turn-left': 'Turn your head to your left, then back to the camera', 'turn-right': 'Turn your head to your right, then back to the camera', blink: 'Close your eyes for about a second' };
+
+  const state = { token: null, challengeRequired: false, challenge: null, document: null, selfie: null, stream: null, recorder: null, chunks: [], sending: false };
 
   function setStatus(text, isError = false) {
     const el = $('status');
@@ -51,16 +55,20 @@
     return body;
   }
 
-  function showChallenge(challenge) {
-    state.challenge = challenge;
-    const section = $('challenge');
-    if (!challenge) {
-      section.hidden = true;
-      return;
-    }
-    const list = $('challenge-steps');
-    list.replaceChildren(...challenge.steps.map((step) => Object.assign(document.createElement('li'), { textContent: step })));
-    section.hidden = false;
+  // The tenant requires an active liveness challenge: say so up front; the steps come when recording starts.
+  function announceChallenge(required) {
+    state.challengeRequired = required;
+    $('challenge').hidden = !required;
+    // A photo selfie would skip the challenge the tenant asked for.
+    $('selfie-photo').hidden = required;
+  }
+
+  // A challenge lives two minutes and serves one upload: a fresh one for every recording.
+  async function fetchChallenge() {
+    state.challenge = await api('/api/v1/verifications/challenges', { method: 'POST' });
+    $('challenge-note').textContent = 'Follow these steps in order while the camera records:';
+    $('challenge-steps').replaceChildren(...state.challenge.steps.map((step) => Object.assign(document.createElement('li'), { textContent: STEP_WORDS[step] || step })));
+    $('challenge').hidden = false;
   }
 
   function updateSubmit() {
@@ -84,6 +92,7 @@
   async function startRecording() {
     try {
       const stream = await ensureCamera();
+      if (state.challengeRequired) await fetchChallenge();
       const mimeType = pickMimeType();
       state.chunks = [];
       // A high bitrate keeps the face detail the liveness check needs (compression artefacts look like a screen replay).
@@ -112,7 +121,8 @@
       setStatus('Recording… press Stop after 3 to 10 seconds.');
       setTimeout(() => state.recorder && state.recorder.state === 'recording' && stopRecording(), MAX_RECORDING_MS);
     } catch (error) {
-      setStatus(`The camera is not available (${error.name || error.message}). Allow camera access and try again.`, true);
+      const why = error.status ? `the challenge could not be fetched: ${error.message}` : `the camera is not available (${error.name || error.message}). Allow camera access and try again`;
+      setStatus(`Cannot record: ${why}.`, true);
     }
   }
 
@@ -199,7 +209,8 @@
       showDecision(accepted);
       await poll(accepted.id);
     } catch (error) {
-      setStatus(error.status === 401 ? 'This link has expired. Ask for a new one.' : `Sending failed: ${error.message}`, true);
+      const retry = state.challenge ? ' Record the video again (a new challenge) and send.' : '';
+      setStatus(error.status === 401 ? 'This link has expired. Ask for a new one.' : `Sending failed: ${error.message}.${retry}`, true);
       state.sending = false;
       updateSubmit();
     }
@@ -226,7 +237,7 @@
     $('capture').addEventListener('submit', submit);
     try {
       const session = await api('/api/v1/verifications/sessions/current');
-      showChallenge(session.challenge);
+      announceChallenge(session.challengeRequired === true);
       if (session.verificationId) {
         setStatus('Already sent; showing the result.');
         await poll(session.verificationId);

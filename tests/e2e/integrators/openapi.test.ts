@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { validate } from '@readme/openapi-parser';
+import { FUNCTIONS } from '../../../shared/names';
 import { type E2eHost, startE2eHost } from '../../support/e2e-host';
 import { nonConformingResponses } from '../../support/openapi-conformance';
 import { recordedResponses, recordResponse } from '../../support/openapi-responses';
@@ -31,9 +32,12 @@ describe('OpenAPI document (e2e)', () => {
 
   it('should document every registered HTTP function, and only those', () => {
     const registered = host.started.host.context.functionsWithTrigger('httpTrigger').flatMap((fn) =>
-      ((fn.trigger.methods as string[] | undefined) ?? ['GET']).map((m) => ({ name: fn.name, method: m.toLowerCase(), path: `/api/${String(fn.trigger.route)}`.replace(/\{(\w+)\?\}/g, '{$1}') })),
+      // host.json routePrefix is "": the route is the URL path (`{x?}` and `{*x}` are path parameters `{x}`).
+      ((fn.trigger.methods as string[] | undefined) ?? ['GET']).map((m) => ({ name: fn.name, method: m.toLowerCase(), path: `/${String(fn.trigger.route)}`.replace(/\{\*?(\w+)\??\}/g, '{$1}') })),
     );
     assert.ok(registered.length > 40, `found only ${registered.length} registrations`);
+    const outsideApi = registered.filter((r) => !r.path.startsWith('/api/') && r.name !== FUNCTIONS.capturePage);
+    assert.deepEqual(outsideApi, [], "routes not under /api: register them with `route: apiRoute('v1/...')` (shared/http/api-route.ts)");
     const paths = doc.paths as Record<string, Record<string, { 'x-function': string }>>;
     const missing = registered.filter((r) => paths[r.path]?.[r.method]?.['x-function'] !== r.name);
     assert.deepEqual(missing, [], 'registered routes missing from /api/openapi.json (see README "Documenting a route")');
@@ -88,6 +92,17 @@ describe('OpenAPI document (e2e)', () => {
       ['/api/v1/support/orders?limit=2', { token: platform }],
       ['/api/v1/admin/users?limit=2', { token: platform }],
       ['/api/v1/privacy/erasures/00000000-0000-4000-8000-000000000000', { apiKey: 'demo-a-key' }],
+      ['/api/v1/review/verifications?limit=2', { token: platform }],
+      ['/api/v1/review/verifications/nope', { token: platform }],
+      ['/api/v1/review/verifications/nope/decision', { method: 'POST', token: platform, headers: json, body: JSON.stringify({ outcome: 'maybe' }) }],
+      ['/api/v1/admin/tenants', { token: platform }],
+      ['/api/v1/admin/tenants/no-such-tenant', { token: platform }],
+      ['/api/v1/admin/tenants/demo-a/api-keys', { token: platform }],
+      ['/api/v1/admin/tenants', { token: admin }],
+      ['/api/v1/tenant/settings/kyc-policy', { token: admin }],
+      ['/api/v1/tenant/settings/kyc-policy', { method: 'PUT', token: admin, headers: json, body: JSON.stringify({ requireVideoChallenge: 'yes' }) }],
+      ['/api/v1/verifications/challenges', { method: 'POST', apiKey: 'demo-a-key' }],
+      ['/api/v1/support/orders/nope/review', { method: 'POST', token: platform, headers: json, body: JSON.stringify({ decision: 'approve' }) }],
     ];
     for (const [route, init] of calls) {
       const response = await host.call(route, init);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startHost, type StartedHost } from '../../../runtime/index';
 import { memoryHostLog } from '../../../runtime/host-log';
-import { httpExtension } from '../../../runtime/triggers/http';
+import { defaultExtensions, readHostJson } from '../../../runtime/host';
+import { httpExtension, ROUTE_PREFIX_SETTING } from '../../../runtime/triggers/http';
 import { fixtureEvents } from '../fixtures/fixture-events';
 import { fixture, tempAppDir } from '../local-storage';
 
@@ -86,5 +87,38 @@ describe('http trigger', () => {
     } finally {
       await small.stop();
     }
+  });
+
+  describe('route prefix', () => {
+    /** The HTTP extension as the host builds it from the app's own host.json. */
+    const fromHostJson = (appDir: string) => defaultExtensions(readHostJson(appDir)).filter((e) => e.name === 'http');
+    const status = async (origin: string, path: string) => (await fetch(`${origin}${path}`)).status;
+
+    it('should serve routes at the root when host.json sets routePrefix ""', async () => {
+      const appDir = tempAppDir({ 'host.json': { version: '2.0', extensions: { http: { routePrefix: '' } } } });
+      const bare = await startHost({ appDir, main: fixture('http-app'), port: 0, extensions: fromHostJson(appDir), log: memoryHostLog() });
+      try {
+        assert.equal(await status(bare.origin, '/items/special'), 200);
+        assert.equal(await status(bare.origin, '/api/items/special'), 404);
+      } finally {
+        await bare.stop();
+      }
+    });
+
+    it('should use host.json routePrefix, and the app setting over it', async () => {
+      const appDir = tempAppDir({ 'host.json': { version: '2.0', extensions: { http: { routePrefix: 'v2' } } } });
+      const custom = await startHost({ appDir, main: fixture('http-app'), port: 0, extensions: fromHostJson(appDir), log: memoryHostLog() });
+      const overridden = await startHost({
+        appDir, main: fixture('http-app'), port: 0, extensions: fromHostJson(appDir), settings: { [ROUTE_PREFIX_SETTING]: 'edge' }, log: memoryHostLog(),
+      });
+      try {
+        assert.equal(await status(custom.origin, '/v2/items/special'), 200);
+        assert.equal(await status(custom.origin, '/api/items/special'), 404);
+        assert.equal(await status(overridden.origin, '/edge/items/special'), 200);
+        assert.equal(await status(overridden.origin, '/v2/items/special'), 404);
+      } finally {
+        await Promise.all([custom.stop(), overridden.stop()]);
+      }
+    });
   });
 });

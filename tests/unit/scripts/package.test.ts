@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { USED_FACE_MODELS } from '../../../shared/face/local/model-list';
+import { SCALAR_BUNDLE } from '../../../shared/openapi/scalar-bundle';
 import { buildPackage, type PackageReport } from '../../../scripts/package';
 import { listZip, type ZipListing } from '../../../scripts/package/zip-listing';
 
@@ -61,6 +62,14 @@ describe('npm run package', () => {
     if (zipinfo.status === 0) assert.match(zipinfo.stdout, /^-rwxr-xr-x .* unx /m);
     const version = execFileSync(path.join(out, 'app', 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg'), ['-version'], { encoding: 'utf8' });
     assert.match(version, /^ffmpeg version/);
+  });
+
+  it('should ship the pages under web/ and only the one Scalar file the reference page loads', () => {
+    for (const page of ['web/app/index.html', 'web/app/app.js', 'web/app/app.css', 'web/docs/index.html', 'web/docs/init.js', SCALAR_BUNDLE.packaged]) {
+      assert.ok(entry(page), page);
+    }
+    assert.ok((entry(SCALAR_BUNDLE.packaged)?.bytes ?? 0) > 1_000_000, 'the standalone bundle, not a stub');
+    assert.deepEqual(names().filter((n) => n.startsWith('node_modules/@scalar/')), [], 'no Scalar dependency tree');
   });
 
   it('should ship only the face model files the engine loads', () => {
