@@ -10,6 +10,7 @@ import type { Principal } from '../shared/auth';
 import { requirePlatformTenant } from '../shared/auth/platform-tenant';
 import { badRequest } from '../shared/errors';
 import { type ApiCall, httpHandler, ok } from '../shared/http';
+import { apiRoute } from '../shared/http/api-route';
 import { FUNCTIONS } from '../shared/names';
 import { listReferenceData, putReferenceData, REFERENCE_KINDS } from '../shared/orders/reference-admin';
 import { moveTraderDeposit, traderDepositBodySchema } from '../shared/orders/trader-deposits';
@@ -17,10 +18,12 @@ import { contextLogger } from '../shared/http/context-logger';
 import { auditCall } from '../shared/wiring/audit';
 import { authenticate } from '../shared/wiring/auth';
 import { orderEngine } from '../shared/wiring/orders';
+import { documentRoute } from '../shared/openapi/route-doc';
+import { view } from './openapi-docs/common';
 
 const admin = { auth: authenticate, accept: ['user' as const], roles: ['admin' as const] };
-const traderParams = z.object({ id: z.string().min(1).max(64) });
-const referenceParams = z.object({ kind: z.enum(REFERENCE_KINDS), code: z.string().min(1).max(40).optional() });
+export const traderParams = z.object({ id: z.string().min(1).max(64) });
+export const referenceParams = z.object({ kind: z.enum(REFERENCE_KINDS), code: z.string().min(1).max(40).optional() });
 
 async function platformEngine(call: ApiCall<Principal>) {
   requirePlatformTenant(call.principal);
@@ -28,7 +31,7 @@ async function platformEngine(call: ApiCall<Principal>) {
 }
 
 app.http(FUNCTIONS.adminReconciliation, {
-  route: 'v1/admin/ledger/reconciliation',
+  route: apiRoute('v1/admin/ledger/reconciliation'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(admin, async (call) => {
@@ -50,7 +53,7 @@ app.timer(FUNCTIONS.reconcileLedgerTimer, {
 });
 
 app.http(FUNCTIONS.adminTraderDeposit, {
-  route: 'v1/admin/traders/{id}/deposits',
+  route: apiRoute('v1/admin/traders/{id}/deposits'),
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpHandler(admin, async (call) => {
@@ -65,7 +68,7 @@ app.http(FUNCTIONS.adminTraderDeposit, {
 });
 
 app.http(FUNCTIONS.adminPutReferenceData, {
-  route: 'v1/admin/reference-data/{kind}/{code}',
+  route: apiRoute('v1/admin/reference-data/{kind}/{code}'),
   methods: ['PUT'],
   authLevel: 'anonymous',
   handler: httpHandler(admin, async (call) => {
@@ -78,7 +81,7 @@ app.http(FUNCTIONS.adminPutReferenceData, {
 });
 
 app.http(FUNCTIONS.adminListReferenceData, {
-  route: 'v1/admin/reference-data/{kind}',
+  route: apiRoute('v1/admin/reference-data/{kind}'),
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpHandler(admin, async (call) => {
@@ -86,4 +89,32 @@ app.http(FUNCTIONS.adminListReferenceData, {
     const { kind } = call.params(referenceParams);
     return ok({ items: await listReferenceData(engine.deps, kind) });
   }),
+});
+
+const reconciliation = view({ ok: z.boolean(), accounts: z.number(), postings: z.number(), mismatches: z.array(z.unknown()) }, 'LedgerReconciliation');
+const referenceItem = view({ id: z.string() }, 'ReferenceData');
+const adminDoc = { tags: ['Admin'], auth: ['bearer' as const] };
+const platformOnly = { 403: ['platform-tenant-required'] };
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.adminReconciliation, method: 'GET', path: '/api/v1/admin/ledger/reconciliation',
+  summary: 'Reconcile the ledger now (platform admin); a mismatch also raises the reconciliation metric',
+  responses: { 200: { description: 'The reconciliation report', schema: reconciliation } }, problems: platformOnly,
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.adminTraderDeposit, method: 'POST', path: '/api/v1/admin/traders/{id}/deposits',
+  summary: "Top up or withdraw a trader's deposit (one balanced journal per Idempotency-Key)",
+  params: traderParams, body: { schema: traderDepositBodySchema }, headers: { 'Idempotency-Key': 'Required; a replay answers the same movement' },
+  responses: { 200: { description: 'The movement', schema: view({ direction: z.string() }, 'TraderDepositMovement') } },
+  problems: { ...platformOnly, 400: ['validation-failed'], 409: ['idempotency-key-reused', 'insufficient-balance'] },
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.adminPutReferenceData, method: 'PUT', path: '/api/v1/admin/reference-data/{kind}/{code}',
+  summary: 'Create or replace a bank, payment method or rate (rates as USDT-RUB)',
+  params: referenceParams, body: { schema: z.record(z.string(), z.unknown()) },
+  responses: { 200: { description: 'The stored item', schema: referenceItem } }, problems: { ...platformOnly, 400: ['validation-failed'] },
+});
+documentRoute({
+  ...adminDoc, function: FUNCTIONS.adminListReferenceData, method: 'GET', path: '/api/v1/admin/reference-data/{kind}',
+  summary: 'Banks, payment methods or rates', params: referenceParams,
+  responses: { 200: { description: 'The items', schema: z.object({ items: z.array(referenceItem) }).meta({ id: 'ReferenceDataList' }) } }, problems: platformOnly,
 });
