@@ -26,3 +26,4 @@ import './erasure-redrive';
 import './review';
 import './tenant-admin';
 import './kyc-challenges';
+import './payer';

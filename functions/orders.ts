@@ -12,6 +12,7 @@ import { confirmWithReceipt } from '../shared/orders/receipt-confirmation';
 import { toOrderView } from '../shared/orders/view';
 import { notFound } from '../shared/errors';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
+import { payerLink } from '../shared/wiring/payer';
 import { announceOrderStatus, enqueueOrder, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -23,10 +24,21 @@ function createHandler(direction: OrderDirection) {
     const tenantId = call.principal.tenantId;
     const orderId = orderIdFromIdempotencyKey(tenantId, call.request.headers.get('idempotency-key'));
     const engine = await orderEngine(call.log);
-    const order = await engine.createOrder({ tenantId, direction, body: await call.body(z.unknown()), orderId, actor: merchantActor(call.principal) });
+    // A pay-in's payer link is derived from the order id: a replayed create hands out the same link.
+    const link = direction === 'payin' ? payerLink(tenantId, orderId) : undefined;
+    const order = await engine.createOrder({
+      tenantId,
+      direction,
+      body: await call.body(z.unknown()),
+      orderId,
+      actor: merchantActor(call.principal),
+      ...(call.principal.kind === 'apiKey' && call.principal.storeId !== undefined ? { storeId: call.principal.storeId } : {}),
+      ...(link ? { payerTokenHash: link.hash } : {}),
+    });
     // Same message id every time: a replayed request does not enqueue a second message.
     if (order.status === 'new') await enqueueOrder({ tenantId, orderId: order.id });
-    return created(`/api/${PATHS[direction]}/${order.id}`, toOrderView(order, 'merchant'));
+    const payer = link && order.payerTokenHash === link.hash ? { payerToken: link.token, payerUrl: `${new URL(call.request.url).origin}/api/v1/pay/${link.token}` } : {};
+    return created(`/api/${PATHS[direction]}/${order.id}`, { ...toOrderView(order, 'merchant'), ...payer }, { 'cache-control': 'no-store' });
   });
 }
 
