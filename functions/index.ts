@@ -27,3 +27,4 @@ import './review';
 import './tenant-admin';
 import './kyc-challenges';
 import './payer';
+import './merchant-orders';

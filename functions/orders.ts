@@ -11,6 +11,7 @@ import { CONFIRMATION_MAX_BODY_BYTES, readConfirmationBody } from '../shared/ord
 import { confirmWithReceipt } from '../shared/orders/receipt-confirmation';
 import { toOrderView } from '../shared/orders/view';
 import { notFound } from '../shared/errors';
+import { requireOrderInStore } from '../shared/orders/merchant/store-scope';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
 import { payerLink } from '../shared/wiring/payer';
 import { announceOrderStatus, enqueueOrder, orderEngine, receiptBlobs } from '../shared/wiring/orders';
@@ -47,6 +48,7 @@ function getHandler(direction: OrderDirection) {
     const { id } = call.params(idParams);
     const order = await (await orderEngine(call.log)).getOrder(call.principal.tenantId, id);
     if (order.direction !== direction) throw notFound('Order');
+    requireOrderInStore(call.principal, order);
     return ok(toOrderView(order, 'merchant'));
   });
 }
@@ -72,6 +74,7 @@ function confirmHandler(direction: OrderDirection) {
         orderId: id,
         action: (o) => {
           if (o.direction !== direction) throw notFound('Order');
+          requireOrderInStore(call.principal, o);
           return direction === 'payin' ? 'confirm_payment' : 'confirm';
         },
         receiptRequired: () => false,

@@ -14,12 +14,18 @@ import { reasonBodySchema } from './staff-requests';
 export const CONFIRMATION_MAX_BODY_BYTES = RECEIPT_MAX_BYTES + RECEIPT_ENVELOPE_BYTES;
 
 /** `call` may be anonymous: the payer gateway confirms with the link token alone. */
-export async function readConfirmationBody(call: Pick<ApiCall<Principal | null>, 'request' | 'bytes' | 'body'>, order: OrderDoc, blobs: () => Promise<BlobStore>): Promise<ReceivedConfirmation> {
+export async function readConfirmationBody(
+  call: Pick<ApiCall<Principal | null>, 'request' | 'bytes' | 'body'>,
+  order: OrderDoc,
+  blobs: () => Promise<BlobStore>,
+  /** The file part's name: `receipt`, or `evidence` for a dispute. */
+  fileField: 'receipt' | 'evidence' = 'receipt',
+): Promise<ReceivedConfirmation> {
   const contentType = call.request.headers.get('content-type');
   if (isMultipart(contentType)) {
     const length = call.request.headers.get('content-length');
     return receiveReceipt(
-      { tenantId: order.tenantId, orderId: order.id, contentType, contentLength: length === null ? null : Number(length), body: call.request.body },
+      { tenantId: order.tenantId, orderId: order.id, contentType, contentLength: length === null ? null : Number(length), body: call.request.body, fileField },
       { blobs: await blobs() },
     );
   }
