@@ -28,3 +28,4 @@ import './tenant-admin';
 import './kyc-challenges';
 import './payer';
 import './merchant-orders';
+import './merchant-money';
