@@ -29,3 +29,4 @@ import './kyc-challenges';
 import './payer';
 import './merchant-orders';
 import './merchant-money';
+import './store-admin';

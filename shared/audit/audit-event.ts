@@ -19,13 +19,14 @@ export const AUDIT_ACTIONS = [
   'apikey.revoke',
   'order.status-change',
   'order.details-read',
+  'store.put',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export const AUDIT_TARGET_TYPES = ['verification', 'subject', 'settings', 'audit', 'order', 'erasure', 'tenant', 'apikey'] as const;
+export const AUDIT_TARGET_TYPES = ['verification', 'subject', 'settings', 'audit', 'order', 'erasure', 'tenant', 'apikey', 'store'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export interface AuditEvent {
