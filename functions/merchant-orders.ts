@@ -20,7 +20,7 @@ import { notFound } from '../shared/errors';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
 import { announceOrderStatus, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 
-const idParams = z.object({ id: z.string().min(1).max(64) });
+export const idParams = z.object({ id: z.string().min(1).max(64) });
 const merchantOnly = { auth: authenticate, accept: ['apiKey' as const], rateLimit: { limiter: rateLimiter } };
 const durable = { authLevel: 'anonymous' as const, methods: ['POST' as const], extraInputs: [df.input.durableClient()] };
 

@@ -16,7 +16,7 @@ import { confirmWithReceipt } from '../shared/orders/receipt-confirmation';
 import { announceOrderStatus, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 import { payerLimiters } from '../shared/wiring/payer';
 
-const tokenParams = z.object({ token: z.string().min(1).max(400) });
+export const tokenParams = z.object({ token: z.string().min(1).max(400) });
 /** The payer's page and our own pages must not cache what the gateway answers. */
 const NO_STORE = { 'cache-control': 'no-store' };
 
