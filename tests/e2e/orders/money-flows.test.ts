@@ -367,4 +367,27 @@ describe('orders that move money e2e (local runtime)', () => {
     assert.deepEqual(csv.trimEnd().split('\r\n').slice(1).map((l) => l.split(',').slice(1, 6).join(',')), [`available,1,${north.id},settle,882.00`]);
     await eventually(async () => (webhooks.some((w) => w.id === `${north.id}:order.status_changed:completed`) ? true : undefined), "the store's webhook");
   });
+  it('should rate-limit the payer gateway per link and per source', async () => {
+    const order = await create('payins', 'payer-limits', { amount: '300.00' });
+    const payerUrl = order.payerUrl ?? '';
+    await host.putSetting('rate-limits', { payerPerToken: 3, payerPerSource: 5 });
+    try {
+      // Settings are cached for seconds: poll until the new limits bite (a deadline, not a timing assertion).
+      const limited = await eventually(async () => {
+        const res = await fetch(payerUrl);
+        return res.status === 429 ? res : undefined;
+      }, 'the link to be limited');
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      await problem(limited, 429, 'rate-limited');
+      // One source walking through guessed tokens is stopped, whatever the tokens; another source is not.
+      const guess = (i: number, ip: string) => fetch(`${host.origin}/api/v1/pay/guess-${i}`, { headers: { 'x-forwarded-for': ip } });
+      const statuses: number[] = [];
+      // 12 guesses: even if a window boundary falls among them, one window sees more than 5.
+      for (let i = 0; i < 12; i += 1) statuses.push((await guess(i, '203.0.113.9')).status);
+      assert.ok(statuses.slice(0, 5).every((s) => s === 404) && statuses.includes(429), statuses.join(','));
+      await problem(await guess(99, '198.51.100.20'), 404, 'payer-link-not-found');
+    } finally {
+      await host.putSetting('rate-limits', {});
+    }
+  });
 });
