@@ -2,7 +2,8 @@
  * Payment receipts sent with a confirmation: multipart/form-data with one file
  * part `receipt` (JPEG, PNG or PDF, recognised by its magic bytes, ≤ 10 MB) and
  * an optional text field `reason`. The file streams straight into the `receipts`
- * container at `{tenantId}/{orderId}/receipt-{uuid}.{ext}`: nothing beyond the
+ * container at `{tenantId}/{orderId}/receipt-{uuid}.{ext}` (a dispute's file part is `evidence`,
+ * stored as `evidence-{uuid}.{ext}`): nothing beyond the
  * sniff window and the blob client's blocks is held in memory. Uses the KYC
  * upload's pieces (peek, sniffing, blob store, its 413/415 errors); on any
  * failure the blob this call started is deleted before the error is thrown.

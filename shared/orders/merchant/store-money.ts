@@ -4,7 +4,7 @@
  * of a period as CSV. Every query names the tenant in its filter; a store's accounts are
  * `store:{tenant}:{store}:{currency}` and `store-hold:…` (ledger-postings.ts).
  */
-import { badRequest, notFound } from '../../errors';
+import { badRequest, DomainError, notFound } from '../../errors';
 import { formatAmount, isSupportedCurrency } from '../../money';
 import type { OrderDeps } from '../deps';
 import type { BalanceDoc, MerchantDoc, PostingDoc } from '../documents';
@@ -107,6 +107,9 @@ export async function balanceHistory(
   return { items: result.items.map(lineOf), ...(result.continuation ? { continuation: result.continuation } : {}) };
 }
 
+/** Most postings per balance one statement holds (the answer is built in memory). */
+export const STATEMENT_MAX_LINES = 50_000;
+
 const STATEMENT_COLUMNS = ['at', 'account', 'seq', 'orderId', 'kind', 'amount', 'balanceAfter', 'currency'] as const;
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading = + or @ is defused for spreadsheets (a minus is a plain negative amount). */
@@ -138,8 +141,9 @@ export async function storeStatementCsv(
         const { resources } = await deps.store.balances.items
           .query<PostingDoc>(
             {
-              query: "SELECT * FROM c WHERE c.type = 'posting' AND c.tenantId = @tenantId AND c.accountId = @accountId AND c.at >= @from AND c.at <= @to ORDER BY c.seq ASC",
+              query: "SELECT TOP @top * FROM c WHERE c.type = 'posting' AND c.tenantId = @tenantId AND c.accountId = @accountId AND c.at >= @from AND c.at <= @to ORDER BY c.seq ASC",
               parameters: [
+                { name: '@top', value: STATEMENT_MAX_LINES + 1 },
                 { name: '@tenantId', value: tenantId },
                 { name: '@accountId', value: accountId },
                 { name: '@from', value: period.from },
@@ -149,6 +153,10 @@ export async function storeStatementCsv(
             { partitionKey: accountId },
           )
           .fetchAll();
+        // Never a silently cut statement: a period too long for one answer is refused, naming the limit.
+        if (resources.length > STATEMENT_MAX_LINES) {
+          throw new DomainError('statement-too-large', `More than ${STATEMENT_MAX_LINES} postings in this period; ask for a shorter one`, 422, { maxLines: STATEMENT_MAX_LINES });
+        }
         return resources.map((p) => ({ account: name, ...lineOf(p), currency: p.currency }));
       }),
     )
