@@ -30,3 +30,7 @@ import './kyc-challenges';
 import './webhook-endpoints';
 import './openapi';
 import './verification-sessions';
+import './payer';
+import './merchant-orders';
+import './merchant-money';
+import './store-admin';

@@ -17,6 +17,8 @@ import { reasonBodySchema, resolveAction, resolveBodySchema } from '../shared/or
 import { CONFIRMATION_MAX_BODY_BYTES, readConfirmationBody } from '../shared/orders/confirmation-request';
 import { confirmWithReceipt } from '../shared/orders/receipt-confirmation';
 import { toOrderView } from '../shared/orders/view';
+import { traderOrderDetails } from '../shared/orders/trader-order-details';
+import { callerIp } from '../shared/audit/caller-ip';
 import { authenticate } from '../shared/wiring/auth';
 import { announceOrderStatus, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 
@@ -58,6 +60,20 @@ app.http(FUNCTIONS.listTraderOrders, {
     const actor = await activeTraderActor(engine.deps, call.principal);
     const orders = await listTraderOrders(engine.deps, actor.traderId ?? '');
     return ok({ items: orders.map((o) => toOrderView(o, 'trader')) });
+  }),
+});
+
+// One order with its payment details in full (the payee of a pay-out, the own requisite of a pay-in); audited.
+app.http(FUNCTIONS.traderOrderDetails, {
+  route: apiRoute('v1/trader/orders/{id}'),
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: httpHandler(users(['trader']), async (call) => {
+    const { id } = call.params(idParams);
+    const engine = await orderEngine(call.log);
+    const actor = await activeTraderActor(engine.deps, call.principal);
+    const details = await traderOrderDetails(engine.deps, actor, await findOrderTenant(engine.deps, id), id, callerIp(call.request.headers));
+    return ok(details, { 'cache-control': 'no-store' });
   }),
 });
 

@@ -12,7 +12,9 @@ import { CONFIRMATION_MAX_BODY_BYTES, readConfirmationBody } from '../shared/ord
 import { confirmWithReceipt } from '../shared/orders/receipt-confirmation';
 import { toOrderView } from '../shared/orders/view';
 import { notFound } from '../shared/errors';
+import { requireOrderInStore } from '../shared/orders/merchant/store-scope';
 import { authenticate, rateLimiter } from '../shared/wiring/auth';
+import { payerLink } from '../shared/wiring/payer';
 import { announceOrderStatus, enqueueOrder, orderEngine, receiptBlobs } from '../shared/wiring/orders';
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -24,10 +26,21 @@ function createHandler(direction: OrderDirection) {
     const tenantId = call.principal.tenantId;
     const orderId = orderIdFromIdempotencyKey(tenantId, call.request.headers.get('idempotency-key'));
     const engine = await orderEngine(call.log);
-    const order = await engine.createOrder({ tenantId, direction, body: await call.body(z.unknown()), orderId, actor: merchantActor(call.principal) });
+    // A pay-in's payer link is derived from the order id: a replayed create hands out the same link.
+    const link = direction === 'payin' ? payerLink(tenantId, orderId) : undefined;
+    const order = await engine.createOrder({
+      tenantId,
+      direction,
+      body: await call.body(z.unknown()),
+      orderId,
+      actor: merchantActor(call.principal),
+      ...(call.principal.kind === 'apiKey' && call.principal.storeId !== undefined ? { storeId: call.principal.storeId } : {}),
+      ...(link ? { payerTokenHash: link.hash } : {}),
+    });
     // Same message id every time: a replayed request does not enqueue a second message.
     if (order.status === 'new') await enqueueOrder({ tenantId, orderId: order.id });
-    return created(`/api/${PATHS[direction]}/${order.id}`, toOrderView(order, 'merchant'));
+    const payer = link && order.payerTokenHash === link.hash ? { payerToken: link.token, payerUrl: `${new URL(call.request.url).origin}/api/v1/pay/${link.token}` } : {};
+    return created(`/api/${PATHS[direction]}/${order.id}`, { ...toOrderView(order, 'merchant'), ...payer }, { 'cache-control': 'no-store' });
   });
 }
 
@@ -36,6 +49,7 @@ function getHandler(direction: OrderDirection) {
     const { id } = call.params(idParams);
     const order = await (await orderEngine(call.log)).getOrder(call.principal.tenantId, id);
     if (order.direction !== direction) throw notFound('Order');
+    requireOrderInStore(call.principal, order);
     return ok(toOrderView(order, 'merchant'));
   });
 }
@@ -61,6 +75,7 @@ function confirmHandler(direction: OrderDirection) {
         orderId: id,
         action: (o) => {
           if (o.direction !== direction) throw notFound('Order');
+          requireOrderInStore(call.principal, o);
           return direction === 'payin' ? 'confirm_payment' : 'confirm';
         },
         receiptRequired: () => false,

@@ -146,6 +146,8 @@ export const FUNCTIONS = {
   merchantBalanceHistory: 'merchantBalanceHistory',
   merchantStatement: 'merchantStatement',
   traderOrderDetails: 'traderOrderDetails',
+  adminPutStore: 'adminPutStore',
+  adminListStores: 'adminListStores',
   adminReconciliation: 'adminReconciliation',
   reconcileLedgerTimer: 'reconcileLedgerTimer',
   adminTraderDeposit: 'adminTraderDeposit',

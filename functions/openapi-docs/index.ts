@@ -8,3 +8,4 @@ import './orders';
 import './staff';
 import './privacy';
 import './platform';
+import './orders-self-service';

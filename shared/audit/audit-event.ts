@@ -23,13 +23,14 @@ export const AUDIT_ACTIONS = [
   'ledger.reconcile',
   'trader.deposit',
   'reference-data.update',
+  'store.put',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export const AUDIT_TARGET_TYPES = ['verification', 'subject', 'settings', 'audit', 'order', 'erasure', 'tenant', 'apikey', 'ledger', 'trader', 'reference-data'] as const;
+export const AUDIT_TARGET_TYPES = ['verification', 'subject', 'settings', 'audit', 'order', 'erasure', 'tenant', 'apikey', 'ledger', 'trader', 'reference-data', 'store'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export interface AuditEvent {

@@ -12,7 +12,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export const ok = (body: unknown, headers?: Record<string, string>) => json(200, body, headers);
 
 /** 201 with a Location header pointing at the new resource. */
-export const created = (location: string, body: unknown) => json(201, body, { location });
+export const created = (location: string, body: unknown, headers: Record<string, string> = {}) => json(201, body, { ...headers, location });
 
 /** 202 for work that continues in the background; `location` is where to poll. */
 export const accepted = (body: unknown, location?: string) =>

@@ -13,12 +13,19 @@ import { reasonBodySchema } from './staff-requests';
 /** Request size limit of endpoints that take a receipt. */
 export const CONFIRMATION_MAX_BODY_BYTES = RECEIPT_MAX_BYTES + RECEIPT_ENVELOPE_BYTES;
 
-export async function readConfirmationBody(call: ApiCall<Principal>, order: OrderDoc, blobs: () => Promise<BlobStore>): Promise<ReceivedConfirmation> {
+/** `call` may be anonymous: the payer gateway confirms with the link token alone. */
+export async function readConfirmationBody(
+  call: Pick<ApiCall<Principal | null>, 'request' | 'bytes' | 'body'>,
+  order: OrderDoc,
+  blobs: () => Promise<BlobStore>,
+  /** The file part's name: `receipt`, or `evidence` for a dispute. */
+  fileField: 'receipt' | 'evidence' = 'receipt',
+): Promise<ReceivedConfirmation> {
   const contentType = call.request.headers.get('content-type');
   if (isMultipart(contentType)) {
     const length = call.request.headers.get('content-length');
     return receiveReceipt(
-      { tenantId: order.tenantId, orderId: order.id, contentType, contentLength: length === null ? null : Number(length), body: call.request.body },
+      { tenantId: order.tenantId, orderId: order.id, contentType, contentLength: length === null ? null : Number(length), body: call.request.body, fileField },
       { blobs: await blobs() },
     );
   }

@@ -32,6 +32,8 @@ export interface CreateOrderInput {
   /** Deterministic id (e.g. derived from an Idempotency-Key): creating it again returns the same order. */
   orderId?: string;
   actor: Actor;
+  /** Pay-in: hash of the payer's link token, derived from the order id (payer/payer-token.ts). */
+  payerTokenHash?: string;
 }
 
 function parseBody(body: unknown) {
@@ -61,6 +63,8 @@ export async function createOrder(deps: OrderDeps, input: CreateOrderInput): Pro
   const now = deps.clock.now();
   const storeCommissionBps = input.direction === 'payin' ? store.commission.payinBps : store.commission.payoutBps;
   const id = input.orderId ?? randomUUID();
+  // Webhooks go to the request's callback URL, else the store's, else the tenant's endpoint.
+  const callbackUrl = body.callbackUrl ?? store.callbackUrl;
   const order: OrderDoc = {
     id,
     type: 'order',
@@ -71,7 +75,8 @@ export async function createOrder(deps: OrderDeps, input: CreateOrderInput): Pro
     currency: amount.currency,
     method: body.method,
     customerRef: body.customerRef,
-    ...(body.callbackUrl ? { callbackUrl: body.callbackUrl } : {}),
+    ...(callbackUrl ? { callbackUrl } : {}),
+    ...(input.direction === 'payin' && input.payerTokenHash ? { payerTokenHash: input.payerTokenHash } : {}),
     ...(payee ? { payee: sealPayee(deps.keys, input.tenantId, id, payee) } : {}),
     status: 'new',
     createdAt: now.toISOString(),

@@ -175,6 +175,8 @@ export interface OrderDoc {
   method: string;
   customerRef: string;
   callbackUrl?: string;
+  /** Pay-in: sha256 of the payer's link token (payer/payer-token.ts); the token itself is never stored. */
+  payerTokenHash?: string;
   status: OrderStatus;
   createdAt: string;
   updatedAt: string;

@@ -3,6 +3,7 @@ import { notFound } from '../errors';
 import type { OrderDeps } from './deps';
 import type { OrderDoc } from './documents';
 import { queryPage, type Page } from './paging';
+import type { OrderDirection } from './schemas';
 import type { OrderStatus } from './transitions';
 
 /** The merchant tenant an order belongs to, for callers (traders, support) who only know its id. */
@@ -51,6 +52,12 @@ export interface OrderFilter {
   tenantId?: string | undefined;
   status?: OrderStatus | undefined;
   traderId?: string | undefined;
+  /** Merchant self-service filters: one store, a direction, the merchant's customer, a creation-time range (ISO, inclusive). */
+  storeId?: string | undefined;
+  direction?: OrderDirection | undefined;
+  customerRef?: string | undefined;
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
 }
 
 /** Orders matching `filter`, newest first, one page at a time (support's order list). */
@@ -68,6 +75,18 @@ export function listOrdersPage(deps: Pick<OrderDeps, 'store'>, filter: OrderFilt
   if (filter.traderId !== undefined) {
     where.push('c.assignment.traderId = @traderId');
     parameters.push({ name: '@traderId', value: filter.traderId });
+  }
+  const more = [
+    ['c.storeId = @storeId', '@storeId', filter.storeId],
+    ['c.direction = @direction', '@direction', filter.direction],
+    ['c.customerRef = @customerRef', '@customerRef', filter.customerRef],
+    ['c.createdAt >= @createdFrom', '@createdFrom', filter.createdFrom],
+    ['c.createdAt <= @createdTo', '@createdTo', filter.createdTo],
+  ] as const;
+  for (const [clause, name, value] of more) {
+    if (value === undefined) continue;
+    where.push(clause);
+    parameters.push({ name, value });
   }
   return queryPage<OrderDoc>(
     deps.store.orders,

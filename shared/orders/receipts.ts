@@ -2,7 +2,8 @@
  * Payment receipts sent with a confirmation: multipart/form-data with one file
  * part `receipt` (JPEG, PNG or PDF, recognised by its magic bytes, ≤ 10 MB) and
  * an optional text field `reason`. The file streams straight into the `receipts`
- * container at `{tenantId}/{orderId}/receipt-{uuid}.{ext}`: nothing beyond the
+ * container at `{tenantId}/{orderId}/receipt-{uuid}.{ext}` (a dispute's file part is `evidence`,
+ * stored as `evidence-{uuid}.{ext}`): nothing beyond the
  * sniff window and the blob client's blocks is held in memory. Uses the KYC
  * upload's pieces (peek, sniffing, blob store, its 413/415 errors); on any
  * failure the blob this call started is deleted before the error is thrown.
@@ -55,7 +56,7 @@ export function sniffReceipt(head: Uint8Array): { mime: ReceiptMime; ext: string
   return null;
 }
 
-export const receiptBlobName = (tenantId: string, orderId: string, ext: string, id: string = randomUUID()) => `${tenantId}/${orderId}/receipt-${id}.${ext}`;
+export const receiptBlobName = (tenantId: string, orderId: string, ext: string, id: string = randomUUID(), purpose = 'receipt') => `${tenantId}/${orderId}/${purpose}-${id}.${ext}`;
 
 export interface ReceiptUploadInput {
   tenantId: string;
@@ -63,6 +64,8 @@ export interface ReceiptUploadInput {
   contentType: string | null;
   contentLength?: number | null;
   body: WebReadableStream<Uint8Array> | globalThis.ReadableStream<Uint8Array> | Readable | null;
+  /** Name of the file part, also the blob name's prefix: `receipt` (default), or `evidence` for a dispute. */
+  fileField?: 'receipt' | 'evidence';
 }
 
 export interface ReceiptUploadDeps {
@@ -92,12 +95,14 @@ class ReceiptReception {
   private reason: string | undefined;
   private failure: Error | undefined;
   private rejectParse: ((e: Error) => void) | undefined;
+  private readonly field: string;
 
   constructor(
     private readonly input: ReceiptUploadInput,
     private readonly blobs: BlobStore,
     private readonly maxBytes: number,
   ) {
+    this.field = input.fileField ?? 'receipt';
     const body = input.body as NonNullable<ReceiptUploadInput['body']>;
     this.source = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
   }
@@ -132,8 +137,8 @@ class ReceiptReception {
       this.rejectParse = reject;
       bb.on('file', (name, stream) => this.onFile(name, stream));
       bb.on('field', (name, value, info) => this.onField(name, value, info.valueTruncated));
-      bb.on('partsLimit', () => this.fail(badRequest('Too many parts: send one receipt file and at most a reason')));
-      bb.on('filesLimit', () => this.fail(badRequest("Send one 'receipt' file")));
+      bb.on('partsLimit', () => this.fail(badRequest(`Too many parts: send one ${this.field} file and at most a reason`)));
+      bb.on('filesLimit', () => this.fail(badRequest(`Send one '${this.field}' file`)));
       bb.on('fieldsLimit', () => this.fail(badRequest("Only a 'reason' field is accepted")));
       bb.on('error', (e) => this.fail(badRequest('Malformed multipart body', { cause: ensureError(e).message })));
       bb.on('close', () => resolve());
@@ -159,7 +164,7 @@ class ReceiptReception {
 
   private onField(name: string, value: string, truncated: boolean): void {
     if (this.failure) return;
-    if (name === 'receipt') return this.fail(badRequest("'receipt' must be a file part"));
+    if (name === this.field) return this.fail(badRequest(`'${this.field}' must be a file part`));
     if (name !== 'reason') return this.fail(badRequest(`Unknown field '${name}'`));
     if (truncated || value.length > 500) {
       return this.fail(new DomainError('validation-failed', 'Invalid request body', 400, { errors: [{ path: 'reason', message: 'at most 500 characters' }] }));
@@ -168,9 +173,9 @@ class ReceiptReception {
   }
 
   private onFile(name: string, stream: Readable): void {
-    if (this.failure || name !== 'receipt') {
+    if (this.failure || name !== this.field) {
       stream.resume();
-      if (name !== 'receipt') this.fail(badRequest(`Unknown file part '${name}'; the file goes in 'receipt'`));
+      if (name !== this.field) this.fail(badRequest(`Unknown file part '${name}'; the file goes in '${this.field}'`));
       return;
     }
     // Errors surface through the upload; without a listener, destroying the part on abort would crash the process.
@@ -182,12 +187,12 @@ class ReceiptReception {
 
   private async store(stream: Readable): Promise<StoredReceipt> {
     const { head, ended } = await peek(stream, SNIFF_BYTES);
-    if (head.length === 0) throw badRequest("The 'receipt' file is empty");
+    if (head.length === 0) throw badRequest(`The '${this.field}' file is empty`);
     const sniffed = sniffReceipt(head);
-    if (!sniffed) throw unsupportedMediaType("'receipt' must be a JPEG, PNG or PDF file", { part: 'receipt', detected: sniffMedia(head)?.mime ?? null });
-    const meter = new PartMeter(this.maxBytes, 'receipt');
+    if (!sniffed) throw unsupportedMediaType(`'${this.field}' must be a JPEG, PNG or PDF file`, { part: this.field, detected: sniffMedia(head)?.mime ?? null });
+    const meter = new PartMeter(this.maxBytes, this.field);
     meter.on('error', () => {}); // reported through `meter.error` and the upload's rejection
-    const blobName = receiptBlobName(this.input.tenantId, this.input.orderId, sniffed.ext);
+    const blobName = receiptBlobName(this.input.tenantId, this.input.orderId, sniffed.ext, randomUUID(), this.field);
     this.blobName = blobName;
     meter.write(head);
     if (ended) meter.end();

@@ -19,7 +19,8 @@ export type CreateOrderBody = z.infer<typeof createOrderBodySchema>;
 export const ORDER_DIRECTIONS = ['payin', 'payout'] as const;
 export type OrderDirection = (typeof ORDER_DIRECTIONS)[number];
 
-export const ROLES = ['merchant', 'trader', 'teamlead', 'support', 'admin', 'system'] as const;
+/** `payer`: the merchant's customer holding the order's payer link (shared/orders/payer). */
+export const ROLES = ['merchant', 'trader', 'teamlead', 'support', 'admin', 'system', 'payer'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is acting. Merchants carry their tenant, traders their trader id, team leads their team-lead id. */

@@ -48,7 +48,7 @@ const RULES: Readonly<Record<OrderAction | EngineStep, Rule>> = {
   confirm_payment: {
     from: ['assigned'],
     to: 'awaiting_confirmation',
-    roles: { payin: ['merchant', 'system', ...STAFF], payout: ['trader', 'teamlead', ...STAFF] },
+    roles: { payin: ['merchant', 'payer', 'system', ...STAFF], payout: ['trader', 'teamlead', ...STAFF] },
   },
   confirm: {
     from: ['assigned', 'awaiting_confirmation'],
@@ -115,6 +115,9 @@ export function ownsOrder(actor: Actor, order: TransitionSubject): boolean {
       // Platform staff reach every merchant's orders; a merchant tenant's staff only its own.
       return actor.tenantId !== undefined && (actor.tenantId === PLATFORM_TENANT || actor.tenantId === order.tenantId);
     case 'merchant':
+      return actor.tenantId !== undefined && actor.tenantId === order.tenantId;
+    case 'payer':
+      // The gateway admits a payer only with the order's own link token (payer/payer-gateway.ts).
       return actor.tenantId !== undefined && actor.tenantId === order.tenantId;
     case 'trader':
       return actor.traderId !== undefined && actor.traderId === order.traderId;

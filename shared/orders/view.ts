@@ -11,6 +11,8 @@ export interface OrderView {
   currency: string;
   method: string;
   customerRef?: string;
+  /** The merchant's store the order belongs to (not shown to traders). */
+  storeId?: string;
   createdAt: string;
   updatedAt: string;
   expiresAt: string;
@@ -40,7 +42,7 @@ export function toOrderView(order: OrderDoc, role: Role): OrderView {
     currency: order.currency,
     method: order.method,
     // Traders never see the merchant's customer reference.
-    ...(role === 'trader' || role === 'teamlead' ? {} : { customerRef: order.customerRef }),
+    ...(role === 'trader' || role === 'teamlead' ? {} : { customerRef: order.customerRef, storeId: order.storeId }),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     expiresAt: order.expiresAt,

@@ -90,4 +90,13 @@ describe('order transitions', () => {
     assert.equal(code(() => nextStatus(order('awaiting_confirmation'), 'dispute', { ...merchantSupport, tenantId: 'demo-b' })), '403 forbidden');
     assert.equal(code(() => nextStatus(order('disputed'), 'resolve_complete', { role: 'admin', id: 'no-tenant' })), '403 platform-staff-required');
   });
+  it("should let the payer say a pay-in was paid, and do nothing else", () => {
+    const payer: Actor = { role: 'payer', id: 'payer:o1', tenantId: 'demo-a' };
+    assert.equal(nextStatus(order('assigned'), 'confirm_payment', payer), 'awaiting_confirmation');
+    assert.equal(code(() => nextStatus(order('assigned'), 'confirm_payment', { ...payer, tenantId: 'demo-b' })), '403 forbidden');
+    assert.equal(code(() => nextStatus(order('assigned', 'payout'), 'confirm_payment', payer)), '403 forbidden');
+    for (const action of ['confirm', 'cancel', 'dispute', 'resolve_complete'] as const) {
+      assert.equal(code(() => nextStatus(order('awaiting_confirmation'), action, payer)), '403 forbidden', action);
+    }
+  });
 });
