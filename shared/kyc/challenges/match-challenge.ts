@@ -55,10 +55,13 @@ export function observedSteps(samples: MotionSample[], t: ChallengeMatchThreshol
     if (Math.abs(yaw) < t.turnYaw / 2 && s.eyeAspectRatio <= t.closedEyeRatio * openEar) return 'blink';
     return 'neutral';
   });
+  // A movement held for a single frame is landmark noise (a detector's box on a turned head),
+  // not a step: only runs of at least two frames count.
+  const held = labels.filter((label, i): label is ChallengeStep => label !== 'neutral' && (labels[i - 1] === label || labels[i + 1] === label));
   const observed: ChallengeStep[] = [];
-  for (const label of labels) {
+  for (const label of held) {
     // A run of one movement, even with neutral frames inside it, is one event.
-    if (label !== 'neutral' && observed.at(-1) !== label) observed.push(label);
+    if (observed.at(-1) !== label) observed.push(label);
   }
   const yaws = present.map((s) => s.yaw - neutralYaw);
   return {
